@@ -1,0 +1,94 @@
+/**
+ * The normalised gateway configuration: what a Kong declarative config becomes after
+ * validation. Pure data (JSON-serialisable), shared by the build, the worker and the admin API.
+ * @module
+ */
+
+/** What to do when a plugin cannot run (trap, rejected configuration, failed start). */
+export type FailurePolicy = "fail_closed" | "fail_open";
+
+/** One filter entry of a chain, with the Envoy-style fields DESIGN.md adds to Kong's schema. */
+export interface FilterEntry {
+  /** Filter name: the `.wasm` file name without its extension. */
+  name: string;
+  /** Plugin configuration bytes as UTF-8 text (`null` = no configuration). */
+  config: string | null;
+  enabled: boolean;
+  /** What `plugin_root_id` returns; the AssemblyScript and C++ SDKs pick their root context by it. */
+  rootId: string;
+  /** The VM configuration buffer seen in `on_vm_start`. */
+  vmConfig: string;
+  /** WASI environment variables of this plugin; the host's own environment is never visible. */
+  env: Record<string, string>;
+  failurePolicy: FailurePolicy;
+}
+
+/** A Kong `filter_chains` entity attached to one service or one route. */
+export interface FilterChain {
+  id: string;
+  name: string | null;
+  enabled: boolean;
+  filters: FilterEntry[];
+}
+
+export type ServiceProtocol = "http" | "https";
+
+export interface ServiceConfig {
+  id: string;
+  name: string | null;
+  protocol: ServiceProtocol;
+  host: string;
+  port: number;
+  /** Upstream path prefix, e.g. `/api` (`null` = none). */
+  path: string | null;
+  retries: number;
+  connectTimeout: number;
+  writeTimeout: number;
+  readTimeout: number;
+  enabled: boolean;
+  filterChain: FilterChain | null;
+}
+
+export type PathHandling = "v0" | "v1";
+
+export interface RouteConfig {
+  id: string;
+  name: string | null;
+  /** Index into `GatewayConfig.services`, or `null` for a route without a service. */
+  service: number | null;
+  protocols: string[];
+  methods: string[];
+  hosts: string[];
+  paths: string[];
+  /** Header name (lower-case) → accepted values. */
+  headers: Record<string, string[]>;
+  stripPath: boolean;
+  preserveHost: boolean;
+  pathHandling: PathHandling;
+  regexPriority: number;
+  filterChain: FilterChain | null;
+}
+
+export interface GatewayConfig {
+  formatVersion: string;
+  services: ServiceConfig[];
+  routes: RouteConfig[];
+}
+
+/** A filter the build found in the filters folder. */
+export interface FilterInfo {
+  name: string;
+  /** Defaults from `<name>.meta.json` (see DESIGN.md "Config beyond Kong's schema"). */
+  meta?: FilterMeta;
+}
+
+export interface FilterMeta {
+  config_schema?: unknown;
+  root_id?: string;
+  vm_config?: string;
+  env?: Record<string, string>;
+  failure_policy?: FailurePolicy;
+}
+
+/** The filters a config may use, by name. */
+export type FilterCatalog = ReadonlyMap<string, FilterInfo>;

@@ -1,0 +1,76 @@
+/**
+ * A small HTTP upstream that answers every request with a JSON echo of it
+ * (method, path, query, headers, body), like httpbin's `/anything`.
+ * Used by the quick start and by the tests.
+ * @module
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface EchoUpstream {
+  port: number;
+  close(): Promise<void>;
+}
+
+/** What the echo upstream answers, as JSON. */
+export interface Echo {
+  method: string;
+  url: string;
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  body: string;
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? "/", "http://upstream.local");
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    headers[name] = Array.isArray(value) ? value.join(", ") : (value ?? "");
+  }
+  const echo: Echo = {
+    method: req.method ?? "GET",
+    url: req.url ?? "/",
+    path: url.pathname,
+    query: Object.fromEntries(url.searchParams),
+    headers,
+    body: await readBody(req),
+  };
+  const text = JSON.stringify(echo, null, 2) + "\n";
+  res.writeHead(200, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(text),
+    "x-echo-upstream": "1",
+  });
+  res.end(text);
+}
+
+/** Starts the echo upstream on 127.0.0.1 (`port: 0` picks a free port). */
+export function startEchoUpstream(options: { port: number; host?: string }): Promise<EchoUpstream> {
+  const server = createServer((req, res) => {
+    answer(req, res).catch((error: unknown) => {
+      res.writeHead(500, { "content-type": "text/plain" });
+      res.end(String(error));
+    });
+  });
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host ?? "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({
+        port,
+        close: () =>
+          new Promise<void>((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+}
