@@ -1,0 +1,74 @@
+/**
+ * One HTTP request/response as the filters of its chain see it: header maps, body buffers and
+ * the phase it is in. Every plugin's stream of a request shares the same exchange, so a filter
+ * sees what earlier filters changed.
+ * @module
+ */
+import { HeaderMap } from "./header-map.ts";
+import type { PropertySource } from "./host-api.ts";
+import { MapType } from "./types.ts";
+
+/** Which callback the exchange is in; decides which maps and buffers exist and which are writable. */
+export type Phase =
+  | "request_headers"
+  | "request_body"
+  | "request_trailers"
+  | "response_headers"
+  | "response_body"
+  | "response_trailers"
+  | "log";
+
+export class HttpExchange {
+  readonly requestHeaders: HeaderMap;
+  requestTrailers: HeaderMap | null = null;
+  responseHeaders: HeaderMap | null = null;
+  responseTrailers: HeaderMap | null = null;
+  /** The request body bytes the current filter can see (the chunk, or all it has buffered). */
+  requestBody: Uint8Array | null = null;
+  responseBody: Uint8Array | null = null;
+  phase: Phase = "request_headers";
+  /** Values filters stored with `proxy_set_property`, by dotted path (Envoy's filter state). */
+  readonly filterState = new Map<string, Uint8Array>();
+
+  constructor(
+    requestHeaders: HeaderMap,
+    readonly properties: PropertySource,
+  ) {
+    this.requestHeaders = requestHeaders;
+  }
+
+  /** The map of `type` as filters may read it now; null when the request has no such map (yet). */
+  readableMap(type: MapType): HeaderMap | null {
+    switch (type) {
+      case MapType.HttpRequestHeaders:
+        return this.requestHeaders;
+      case MapType.HttpRequestTrailers:
+        return this.requestTrailers;
+      case MapType.HttpResponseHeaders:
+        return this.responseHeaders;
+      case MapType.HttpResponseTrailers:
+        return this.responseTrailers;
+      default:
+        return null;
+    }
+  }
+
+  /**
+   * The map of `type` if filters may change it in the current phase. Request headers stay
+   * readable in response phases but read-only (DESIGN.md).
+   */
+  writableMap(type: MapType): HeaderMap | null {
+    switch (type) {
+      case MapType.HttpRequestHeaders:
+        return this.phase === "request_headers" ? this.requestHeaders : null;
+      case MapType.HttpRequestTrailers:
+        return this.phase === "request_trailers" || this.phase === "request_body" ? this.requestTrailers : null;
+      case MapType.HttpResponseHeaders:
+        return this.phase === "response_headers" ? this.responseHeaders : null;
+      case MapType.HttpResponseTrailers:
+        return this.phase === "response_trailers" || this.phase === "response_body" ? this.responseTrailers : null;
+      default:
+        return null;
+    }
+  }
+}

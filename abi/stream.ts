@@ -1,0 +1,117 @@
+/**
+ * A stream: one request through one plugin. Runs the HTTP callbacks of proxy-wasm-abi.md §2.4
+ * and the teardown callbacks, and reports what the filter asked for through its effects.
+ * @module
+ */
+import type { StreamContext } from "./context.ts";
+import type { Phase } from "./exchange.ts";
+import type { GuestExports } from "./exports.ts";
+import { Action } from "./types.ts";
+import type { Vm } from "./vm.ts";
+
+type StreamCallback =
+  | "on_request_headers"
+  | "on_request_body"
+  | "on_request_trailers"
+  | "on_response_headers"
+  | "on_response_body"
+  | "on_response_trailers";
+
+const PHASE_OF: Record<StreamCallback, Phase> = {
+  on_request_headers: "request_headers",
+  on_request_body: "request_body",
+  on_request_trailers: "request_trailers",
+  on_response_headers: "response_headers",
+  on_response_body: "response_body",
+  on_response_trailers: "response_trailers",
+};
+
+export class HttpStream {
+  #finished = false;
+
+  constructor(
+    readonly vm: Vm,
+    readonly context: StreamContext,
+  ) {}
+
+  get effects() {
+    return this.context.effects;
+  }
+
+  /** Whether the guest exports `callback`; the gateway skips work for callbacks nobody handles. */
+  handles(callback: StreamCallback): boolean {
+    return this.vm.exports[callback] !== undefined;
+  }
+
+  create(): void {
+    const create = this.vm.exports.on_context_create;
+    if (create) this.vm.call(this.context, "proxy_on_context_create", create, [this.context.id, this.context.root.id]);
+  }
+
+  onRequestHeaders(endOfStream: boolean): Action {
+    return this.#run("on_request_headers", [this.context.exchange.requestHeaders.count, endOfStream ? 1 : 0]);
+  }
+
+  onRequestBody(size: number, endOfStream: boolean): Action {
+    return this.#run("on_request_body", [size, endOfStream ? 1 : 0]);
+  }
+
+  onRequestTrailers(count: number): Action {
+    return this.#run("on_request_trailers", [count]);
+  }
+
+  onResponseHeaders(endOfStream: boolean): Action {
+    return this.#run("on_response_headers", [this.context.exchange.responseHeaders?.count ?? 0, endOfStream ? 1 : 0]);
+  }
+
+  onResponseBody(size: number, endOfStream: boolean): Action {
+    return this.#run("on_response_body", [size, endOfStream ? 1 : 0]);
+  }
+
+  onResponseTrailers(count: number): Action {
+    return this.#run("on_response_trailers", [count]);
+  }
+
+  /**
+   * Runs a stream callback in its phase. Any non-zero result pauses (C++ and AssemblyScript return
+   * Envoy filter statuses above 1); a callback that sent a local response counts as paused.
+   */
+  #run(callback: StreamCallback, args: number[]): Action {
+    const fn = this.vm.exports[callback];
+    if (!fn) return Action.Continue;
+    this.context.exchange.phase = PHASE_OF[callback];
+    // 0.1.0 header callbacks take no end_of_stream; extra arguments are ignored by wasm anyway.
+    const result = this.vm.call(this.context, `proxy_${callback}`, fn, [this.context.id, ...args]);
+    if (this.effects.localResponse !== null) return Action.Pause;
+    return result === 0 ? Action.Continue : Action.Pause;
+  }
+
+  /**
+   * Ends the stream: `on_done`, `on_log`, `on_delete` (Kong's order, DESIGN.md). Each runs even when
+   * an earlier one failed; a VM that already failed is not called again. Runs at most once.
+   */
+  finish(): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    this.context.exchange.phase = "log";
+    const steps: [keyof GuestExports & ("on_done" | "on_log" | "on_delete"), string][] = [
+      ["on_done", "proxy_on_done"],
+      ["on_log", "proxy_on_log"],
+      ["on_delete", "proxy_on_delete"],
+    ];
+    try {
+      for (const [name, callback] of steps) {
+        const fn = this.vm.exports[name];
+        if (fn && !this.vm.failure) {
+          try {
+            this.vm.call(this.context, callback, fn, [this.context.id]);
+          } catch {
+            // The failure is recorded on the VM and logged; the remaining teardown is skipped.
+          }
+        }
+      }
+    } finally {
+      this.vm.contexts.delete(this.context.id);
+    }
+  }
+}

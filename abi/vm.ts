@@ -1,0 +1,165 @@
+/**
+ * A VM: one instance of a filter's module in this isolate, its context registry and the
+ * "current context" host calls act on. Every call into the guest goes through `call`, which
+ * turns a trap into a VmFailure and poisons the VM (Go and TinyGo runtimes cannot recover).
+ * @module
+ */
+import type { Context } from "./context.ts";
+import { GuestTrap, ProcExit, VmFailure, type VmFailureKind } from "./errors.ts";
+import { resolveExports, type GuestExports } from "./exports.ts";
+import type { VmHost } from "./host-api.ts";
+import { buildImports } from "./imports.ts";
+import { GuestMemory } from "./memory.ts";
+import { LogLevel, Status, type AbiVersion } from "./types.ts";
+
+export interface VmOptions {
+  /** The filter name, for log lines and `plugin_name`. */
+  filter: string;
+  /** The VM id shared data and queues are scoped by (`plugin_vm_id`). */
+  vmId: string;
+  abi: AbiVersion;
+  /** WASI environment variables (`KEY` → `VALUE`); the host's own environment is never visible. */
+  env: Readonly<Record<string, string>>;
+  host: VmHost;
+}
+
+interface Frame {
+  context: Context | null;
+  effective: Context | null;
+}
+
+export class Vm {
+  readonly filter: string;
+  readonly vmId: string;
+  readonly abi: AbiVersion;
+  readonly env: Readonly<Record<string, string>>;
+  readonly host: VmHost;
+  readonly contexts = new Map<number, Context>();
+  /** Why this VM can no longer run guest code, once it failed. */
+  failure: VmFailure | null = null;
+  #exports!: GuestExports;
+  #memory!: GuestMemory;
+  #frames: Frame[] = [];
+  #nextContextId = 1;
+
+  private constructor(options: VmOptions) {
+    this.filter = options.filter;
+    this.vmId = options.vmId;
+    this.abi = options.abi;
+    this.env = options.env;
+    this.host = options.host;
+  }
+
+  /**
+   * Instantiates `module` and runs its start functions: `_initialize` (then `main(0,0)` or
+   * `__main_void`), else `_start`. Throws VmFailure when either step fails.
+   */
+  static create(module: WebAssembly.Module, options: VmOptions): Vm {
+    const vm = new Vm(options);
+    let instance: WebAssembly.Instance;
+    try {
+      instance = new WebAssembly.Instance(module, buildImports(vm));
+      vm.#exports = resolveExports(instance.exports, options.abi);
+    } catch (error) {
+      throw vm.#fail("instantiate", "instantiate", error);
+    }
+    if (!vm.#exports.allocate) {
+      throw vm.#fail("instantiate", "instantiate", new Error("the module exports neither proxy_on_memory_allocate nor malloc"));
+    }
+    const allocate = vm.#exports.allocate;
+    vm.#memory = new GuestMemory(vm.#exports.memory, (size) => vm.#guest("allocate", () => allocate(size)));
+    vm.#runStart();
+    return vm;
+  }
+
+  get exports(): GuestExports {
+    return this.#exports;
+  }
+
+  get memory(): GuestMemory {
+    return this.#memory;
+  }
+
+  /** The context host calls act on: the effective context if the guest set one, else the current one. */
+  get activeContext(): Context | null {
+    const frame = this.#frames.at(-1);
+    return frame ? (frame.effective ?? frame.context) : null;
+  }
+
+  /** `proxy_set_effective_context`: redirects the rest of this callback's host calls. */
+  setEffectiveContext(id: number): Status {
+    const frame = this.#frames.at(-1);
+    const context = this.contexts.get(id);
+    if (!frame || !context) return Status.BadArgument;
+    frame.effective = context;
+    return Status.Ok;
+  }
+
+  newContextId(): number {
+    return this.#nextContextId++;
+  }
+
+  /**
+   * Calls a guest export with `context` current. Returns its i32 result (0 when void).
+   * Throws VmFailure (and poisons the VM) when the guest traps or exits.
+   */
+  call(context: Context | null, callback: string, fn: (...args: number[]) => number | undefined, args: number[]): number {
+    if (this.failure) throw this.failure;
+    this.#frames.push({ context, effective: null });
+    try {
+      return (fn(...args) ?? 0) >>> 0;
+    } catch (error) {
+      throw this.#fail("runtime", callback, error);
+    } finally {
+      this.#frames.pop();
+    }
+  }
+
+  /** Logs on behalf of the guest, honouring the filter's log level. */
+  log(level: LogLevel, message: string): void {
+    if (level >= this.host.logLevel(this.filter)) this.host.log(this.filter, level, message);
+  }
+
+  #runStart(): void {
+    const { initialize, main, mainVoid, start } = this.#exports;
+    if (initialize) {
+      this.#startStep("_initialize", () => initialize());
+      if (main) this.#startStep("main", () => main(0, 0));
+      else if (mainVoid) this.#startStep("__main_void", () => mainVoid());
+    } else if (start) {
+      this.#startStep("_start", () => start());
+    }
+  }
+
+  #startStep(name: string, run: () => unknown): void {
+    this.#frames.push({ context: null, effective: null });
+    try {
+      run();
+    } catch (error) {
+      // A WASI command may end `_start` with proc_exit(0): it finished, it did not fail.
+      if (name === "_start" && error instanceof ProcExit && error.code === 0) return;
+      throw this.#fail("start", name, error);
+    } finally {
+      this.#frames.pop();
+    }
+  }
+
+  /** Runs guest code from inside a host call (the allocator), marking its traps as the guest's. */
+  #guest<T>(what: string, run: () => T): T {
+    try {
+      return run();
+    } catch (error) {
+      if (error instanceof GuestTrap || error instanceof ProcExit) throw error;
+      throw new GuestTrap(what, error);
+    }
+  }
+
+  #fail(kind: VmFailureKind, callback: string, error: unknown): VmFailure {
+    const cause = error instanceof GuestTrap ? error.reason : error;
+    const failure = error instanceof VmFailure ? error : new VmFailure(kind, this.filter, callback, cause);
+    this.failure ??= failure;
+    this.host.log(this.filter, LogLevel.Error, `${failure.message}`);
+    return failure;
+  }
+}
+
