@@ -1,0 +1,39 @@
+/**
+ * Collects issues while validating, so one run reports every problem of a document.
+ * @module
+ */
+import type { ConfigIssue } from "./errors.ts";
+import { formatPath } from "./yaml-source.ts";
+import type { DocPath, YamlSource } from "./yaml-source.ts";
+
+/** Accumulates issues with their path and source line. */
+export class IssueCollector {
+  readonly #source: Pick<YamlSource, "lineOf">;
+  readonly #issues: ConfigIssue[] = [];
+
+  constructor(source: Pick<YamlSource, "lineOf">) {
+    this.#source = source;
+  }
+
+  /** Records a problem at `path`; `key` points the line at the map key rather than its value. */
+  add(path: DocPath, message: string, options?: { key?: boolean }): void {
+    this.#issues.push({ path: formatPath(path), line: this.#source.lineOf(path, options), message });
+  }
+
+  /** The line of `path`, for messages that point at another place ("first declared at line 3"). */
+  lineOf(path: DocPath): number | null {
+    return this.#source.lineOf(path);
+  }
+
+  get count(): number {
+    return this.#issues.length;
+  }
+
+  /** Issues in document order (by line), keeping discovery order within a line. */
+  list(): ConfigIssue[] {
+    return this.#issues
+      .map((issue, index) => ({ issue, index }))
+      .sort((a, b) => (a.issue.line ?? 0) - (b.issue.line ?? 0) || a.index - b.index)
+      .map(({ issue }) => issue);
+  }
+}

@@ -1,0 +1,237 @@
+/**
+ * Kong declarative config (YAML or JSON text) → validated, normalised `GatewayConfig`.
+ * Pure: no I/O, no code generation; runs the same in Node (the build) and workerd.
+ * @module
+ */
+import { acceptAnyFilterConfig } from "./context.ts";
+import type { FilterConfigValidator, LoadContext } from "./context.ts";
+import { ConfigError } from "./errors.ts";
+import { asRecord, checkKnownFields } from "./fields.ts";
+import { deriveId } from "./ids.ts";
+import { IssueCollector } from "./issues.ts";
+import type { FilterCatalog, FilterChain, GatewayConfig } from "./model.ts";
+import { readFilterChain } from "./validate-filter-chain.ts";
+import type { EntityReference, FilterChainDraft } from "./validate-filter-chain.ts";
+import { readRoute } from "./validate-route.ts";
+import type { RouteDraft } from "./validate-route.ts";
+import { readService } from "./validate-service.ts";
+import type { ServiceDraft } from "./validate-service.ts";
+import { parseYamlSource } from "./yaml-source.ts";
+import type { DocPath } from "./yaml-source.ts";
+
+export type { FilterConfigValidator } from "./context.ts";
+
+/** Options of {@link loadDeclarativeConfig}. */
+export interface LoadOptions {
+  /** Shown in every error (`kong.yml:12 ...`). */
+  fileName: string;
+  /** The filters the build found; a chain naming another filter is an error. */
+  filters: FilterCatalog;
+  /** Shown in "no such filter" errors so users know where the build looked. */
+  filtersDir: string;
+  /** Validates JSON `config` of filters with a `config_schema`; defaults to accepting everything. */
+  validateFilterConfig?: FilterConfigValidator;
+}
+
+/** The `_format_version` values Kong 3.x reads. */
+export const FORMAT_VERSIONS = ["1.1", "2.1", "3.0"] as const;
+
+const TOP_LEVEL = ["_format_version", "_transform", "_comment", "_workspace", "services", "routes", "filter_chains"];
+const UNSUPPORTED_ENTITIES = [
+  "plugins", "consumers", "upstreams", "targets", "certificates", "ca_certificates", "snis", "vaults",
+  "keys", "key_sets", "parameters", "acls", "basicauth_credentials", "keyauth_credentials", "jwt_secrets",
+  "hmacauth_credentials", "oauth2_credentials", "mtls_auth_credentials", "consumer_groups",
+];
+
+/**
+ * Parses and validates a Kong declarative config. Collects every problem first, then throws
+ * one {@link ConfigError} listing them all with document paths and lines.
+ */
+export function loadDeclarativeConfig(text: string, options: LoadOptions): GatewayConfig {
+  const parsed = parseYamlSource(text);
+  if ("issues" in parsed) throw new ConfigError(options.fileName, parsed.issues);
+  const issues = new IssueCollector(parsed.source);
+  const ctx: LoadContext = {
+    issues,
+    filters: options.filters,
+    filtersDir: options.filtersDir,
+    validateFilterConfig: options.validateFilterConfig ?? acceptAnyFilterConfig,
+  };
+  const config = buildConfig(ctx, parsed.source.value);
+  if (issues.count > 0 || config === null) throw new ConfigError(options.fileName, issues.list());
+  return config;
+}
+
+function buildConfig(ctx: LoadContext, value: unknown): GatewayConfig | null {
+  if (value === undefined || value === null) {
+    ctx.issues.add([], "the document is empty: expected a record with '_format_version'");
+    return null;
+  }
+  const root = asRecord(ctx.issues, [], value);
+  if (!root) return null;
+  const unsupported = Object.fromEntries(UNSUPPORTED_ENTITIES.map((k) => [k, `entity type '${k}' is not supported by this gateway`]));
+  unsupported.plugins = "plugins are not supported by this gateway; use filter_chains";
+  checkKnownFields(ctx.issues, [], root, TOP_LEVEL, { unsupported });
+  const formatVersion = readFormatVersion(ctx, root._format_version);
+
+  const services: ServiceDraft[] = [];
+  const routes: { draft: RouteDraft; service: number | null }[] = [];
+  const chains: { draft: FilterChainDraft; owner: Owner | null }[] = [];
+
+  listAt(ctx, ["services"], root.services).forEach((item, index) => {
+    const draft = readService(ctx, ["services", index], item);
+    if (!draft) return;
+    const serviceIndex = services.push(draft) - 1;
+    draft.service.id = draft.givenId ?? deriveId("service", draft.service.name ?? `#${index}`);
+    draft.routes.forEach((routeValue, routeIndex) => {
+      const route = readRoute(ctx, [...draft.path, "routes", routeIndex], routeValue, true);
+      if (route) routes.push({ draft: route, service: serviceIndex });
+    });
+    draft.chains.forEach((chainValue, chainIndex) => {
+      const chain = readFilterChain(ctx, [...draft.path, "filter_chains", chainIndex], chainValue, true);
+      if (chain) chains.push({ draft: chain, owner: { kind: "service", index: serviceIndex } });
+    });
+  });
+
+  listAt(ctx, ["routes"], root.routes).forEach((item, index) => {
+    const draft = readRoute(ctx, ["routes", index], item, false);
+    if (!draft) return;
+    const service = draft.serviceRef ? resolve(ctx, [...draft.path, "service"], draft.serviceRef, "services", serviceKeys(services)) : null;
+    routes.push({ draft, service });
+  });
+
+  const routeDrafts = routes.map((r) => r.draft);
+  routes.forEach(({ draft, service }, index) => {
+    draft.route.service = service;
+    const scope = service === null ? "" : services[service].service.id;
+    draft.route.id = draft.givenId ?? deriveId("route", draft.route.name ?? `${scope}#${index}`);
+    draft.chains.forEach((chainValue, chainIndex) => {
+      const chain = readFilterChain(ctx, [...draft.path, "filter_chains", chainIndex], chainValue, true);
+      if (chain) chains.push({ draft: chain, owner: { kind: "route", index } });
+    });
+  });
+
+  listAt(ctx, ["filter_chains"], root.filter_chains).forEach((item, index) => {
+    const draft = readFilterChain(ctx, ["filter_chains", index], item, false);
+    if (!draft) return;
+    let owner: Owner | null = null;
+    if (draft.service) {
+      const found = resolve(ctx, [...draft.path, "service"], draft.service, "services", serviceKeys(services));
+      if (found !== null) owner = { kind: "service", index: found };
+    } else if (draft.route) {
+      const found = resolve(ctx, [...draft.path, "route"], draft.route, "routes", entityKeys(routeDrafts.map((d) => d.route)));
+      if (found !== null) owner = { kind: "route", index: found };
+    }
+    chains.push({ draft, owner });
+  });
+
+  checkUnique(ctx, "services", services.map((s) => ({ path: s.path, id: s.service.id, name: s.service.name })));
+  checkUnique(ctx, "routes", routeDrafts.map((r) => ({ path: r.path, id: r.route.id, name: r.route.name })));
+  attachChains(ctx, chains, services, routeDrafts);
+
+  return {
+    formatVersion: formatVersion ?? "3.0",
+    services: services.map((s) => s.service),
+    routes: routeDrafts.map((r) => r.route),
+  };
+}
+
+interface Owner {
+  kind: "service" | "route";
+  index: number;
+}
+
+function readFormatVersion(ctx: LoadContext, value: unknown): string | null {
+  const path = ["_format_version"];
+  if (value === undefined || value === null) {
+    ctx.issues.add(path, "required field missing");
+    return null;
+  }
+  if (typeof value !== "string") {
+    // An unquoted `3.0` is the number 3 in YAML: say how to write it.
+    ctx.issues.add(path, `expected a string (write it quoted, e.g. _format_version: "3.0")`);
+    return null;
+  }
+  if (!(FORMAT_VERSIONS as readonly string[]).includes(value)) {
+    ctx.issues.add(path, `unsupported _format_version "${value}": expected one of: ${FORMAT_VERSIONS.join(", ")}`);
+    return null;
+  }
+  return value;
+}
+
+function listAt(ctx: LoadContext, path: DocPath, value: unknown): unknown[] {
+  if (value === undefined || value === null) return [];
+  if (Array.isArray(value)) return value;
+  ctx.issues.add(path, "expected an array");
+  return [];
+}
+
+interface Keys {
+  byId: Map<string, number>;
+  byName: Map<string, number>;
+}
+
+function entityKeys(entities: readonly { id: string; name: string | null }[]): Keys {
+  const keys: Keys = { byId: new Map(), byName: new Map() };
+  entities.forEach((entity, index) => {
+    if (!keys.byId.has(entity.id)) keys.byId.set(entity.id, index);
+    if (entity.name !== null && !keys.byName.has(entity.name)) keys.byName.set(entity.name, index);
+  });
+  return keys;
+}
+
+function serviceKeys(services: readonly ServiceDraft[]): Keys {
+  return entityKeys(services.map((s) => s.service));
+}
+
+/** Resolves a foreign key; Kong's declarative wording when nothing matches. */
+function resolve(ctx: LoadContext, path: DocPath, ref: EntityReference, kind: string, keys: Keys): number | null {
+  const byId = ref.by !== "name" ? keys.byId.get(ref.value.toLowerCase()) : undefined;
+  const found = byId ?? (ref.by !== "id" ? keys.byName.get(ref.value) : undefined);
+  if (found !== undefined) return found;
+  const field = kind === "services" ? "service" : "route";
+  ctx.issues.add(path, `invalid reference '${field}: ${ref.value}' (no such entry in '${kind}')`);
+  return null;
+}
+
+function checkUnique(ctx: LoadContext, kind: string, entities: readonly { path: DocPath; id: string; name: string | null }[]): void {
+  const ids = new Map<string, DocPath>();
+  const names = new Map<string, DocPath>();
+  for (const entity of entities) {
+    if (ids.has(entity.id)) {
+      ctx.issues.add([...entity.path, "id"], `uniqueness violation: '${kind}' entity with id set to '${entity.id}' already declared`);
+    } else ids.set(entity.id, entity.path);
+    if (entity.name === null) continue;
+    if (names.has(entity.name)) {
+      ctx.issues.add([...entity.path, "name"], `uniqueness violation: '${kind}' entity with name set to '${entity.name}' already declared`);
+    } else names.set(entity.name, entity.path);
+  }
+}
+
+/** Gives each chain its id and owner; a service or route holds at most one chain. */
+function attachChains(
+  ctx: LoadContext,
+  chains: readonly { draft: FilterChainDraft; owner: Owner | null }[],
+  services: readonly ServiceDraft[],
+  routes: readonly RouteDraft[],
+): void {
+  const owned: { path: DocPath; id: string; name: string | null }[] = [];
+  for (const { draft, owner } of chains) {
+    if (owner === null) continue;
+    const entity = owner.kind === "service" ? services[owner.index].service : routes[owner.index].route;
+    const chain: FilterChain = {
+      id: draft.id ?? deriveId("filter_chain", draft.name ?? `${owner.kind}:${entity.id}`),
+      name: draft.name,
+      enabled: draft.enabled,
+      filters: draft.filters,
+    };
+    if (entity.filterChain !== null) {
+      const label = entity.name === null ? entity.id : `"${entity.name}"`;
+      ctx.issues.add(draft.path, `unique constraint violation: ${owner.kind} ${label} already has a filter chain`);
+      continue;
+    }
+    owned.push({ path: draft.path, id: chain.id, name: chain.name });
+    entity.filterChain = chain;
+  }
+  checkUnique(ctx, "filter_chains", owned);
+}

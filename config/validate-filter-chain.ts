@@ -1,0 +1,193 @@
+/**
+ * `filter_chains` entities and their filter entries, including the Envoy-style plugin fields
+ * this project adds (root_id, vm_config, env, failure_policy) with defaults from `.meta.json`.
+ * @module
+ */
+import type { LoadContext } from "./context.ts";
+import {
+  asRecord,
+  checkKnownFields,
+  kindOf,
+  readBoolean,
+  readEnum,
+  readString,
+  readStringMap,
+} from "./fields.ts";
+import type { Fields } from "./fields.ts";
+import { isUuid } from "./ids.ts";
+import type { FailurePolicy, FilterEntry, FilterInfo } from "./model.ts";
+import { nameProblem } from "./validate-values.ts";
+import type { DocPath } from "./yaml-source.ts";
+
+/** A foreign key as written in the document: `service: billing`, `{ name: billing }`, `{ id: ... }`. */
+export interface EntityReference {
+  by: "id" | "name" | "id-or-name";
+  value: string;
+}
+
+/** A chain as read, before its owner and id are settled by the loader. */
+export interface FilterChainDraft {
+  path: DocPath;
+  id: string | null;
+  name: string | null;
+  enabled: boolean;
+  filters: FilterEntry[];
+  service: EntityReference | null;
+  route: EntityReference | null;
+}
+
+const CHAIN_FIELDS = ["id", "name", "enabled", "filters"] as const;
+const FILTER_FIELDS = ["name", "config", "enabled", "root_id", "vm_config", "env", "failure_policy"] as const;
+const IGNORED = ["tags", "created_at", "updated_at"] as const;
+const FAILURE_POLICIES: readonly FailurePolicy[] = ["fail_closed", "fail_open"];
+
+/** Reads a foreign-key reference (`service:` / `route:` of a top-level entity). */
+export function readReference(ctx: LoadContext, path: DocPath, value: unknown): EntityReference | null {
+  if (typeof value === "string") return { by: isUuid(value) ? "id-or-name" : "name", value };
+  const fields = asRecord(ctx.issues, path, value);
+  if (!fields) return null;
+  checkKnownFields(ctx.issues, path, fields, ["id", "name"]);
+  const id = readString(ctx.issues, path, fields, "id");
+  const name = readString(ctx.issues, path, fields, "name");
+  if (id !== undefined && name !== undefined) {
+    ctx.issues.add(path, "only one or none of these fields must be set: 'id', 'name'");
+    return null;
+  }
+  if (id !== undefined) return { by: "id", value: id };
+  if (name !== undefined) return { by: "name", value: name };
+  ctx.issues.add(path, "at least one of these fields must be non-empty: 'id', 'name'");
+  return null;
+}
+
+/**
+ * Reads one chain. `nested` chains sit under a service or route and take it as owner; top-level
+ * chains must name exactly one of `service` / `route`.
+ */
+export function readFilterChain(ctx: LoadContext, path: DocPath, value: unknown, nested: boolean): FilterChainDraft | null {
+  const fields = asRecord(ctx.issues, path, value);
+  if (!fields) return null;
+  const known = nested ? CHAIN_FIELDS : [...CHAIN_FIELDS, "service", "route"];
+  checkKnownFields(ctx.issues, path, fields, known, {
+    ignored: IGNORED,
+    unsupported: nested
+      ? {
+          service: "not allowed here: a nested filter chain belongs to the entity it is nested in",
+          route: "not allowed here: a nested filter chain belongs to the entity it is nested in",
+        }
+      : undefined,
+  });
+  const id = readId(ctx, path, fields);
+  const name = readString(ctx.issues, path, fields, "name") ?? null;
+  if (name !== null) {
+    const problem = nameProblem(name);
+    if (problem) ctx.issues.add([...path, "name"], problem);
+  }
+  let service: EntityReference | null = null;
+  let route: EntityReference | null = null;
+  if (!nested) {
+    const hasService = fields.service !== undefined && fields.service !== null;
+    const hasRoute = fields.route !== undefined && fields.route !== null;
+    if (hasService && hasRoute) ctx.issues.add(path, "only one or none of these fields must be set: 'service', 'route'");
+    else if (!hasService && !hasRoute) ctx.issues.add(path, "at least one of these fields must be non-empty: 'service', 'route'");
+    else if (hasService) service = readReference(ctx, [...path, "service"], fields.service);
+    else route = readReference(ctx, [...path, "route"], fields.route);
+  }
+  return {
+    path,
+    id,
+    name,
+    enabled: readBoolean(ctx.issues, path, fields, "enabled", true),
+    filters: readFilters(ctx, path, fields),
+    service,
+    route,
+  };
+}
+
+/** Reads an optional entity `id`, which must be a UUID. */
+export function readId(ctx: LoadContext, path: DocPath, fields: Fields): string | null {
+  const id = readString(ctx.issues, path, fields, "id");
+  if (id === undefined) return null;
+  if (!isUuid(id)) {
+    ctx.issues.add([...path, "id"], "expected a valid UUID");
+    return null;
+  }
+  return id.toLowerCase();
+}
+
+function readFilters(ctx: LoadContext, chainPath: DocPath, chain: Fields): FilterEntry[] {
+  const path = [...chainPath, "filters"];
+  const value = chain.filters;
+  if (value === undefined || value === null) {
+    ctx.issues.add(path, "required field missing");
+    return [];
+  }
+  if (!Array.isArray(value)) {
+    ctx.issues.add(path, "expected an array");
+    return [];
+  }
+  if (value.length === 0) {
+    ctx.issues.add(path, "length must be at least 1");
+    return [];
+  }
+  const out: FilterEntry[] = [];
+  value.forEach((item: unknown, index) => {
+    const entry = readFilterEntry(ctx, [...path, index], item);
+    if (entry) out.push(entry);
+  });
+  return out;
+}
+
+function readFilterEntry(ctx: LoadContext, path: DocPath, value: unknown): FilterEntry | null {
+  const fields = asRecord(ctx.issues, path, value);
+  if (!fields) return null;
+  checkKnownFields(ctx.issues, path, fields, FILTER_FIELDS);
+  const name = fields.name;
+  if (name === undefined || name === null) {
+    ctx.issues.add([...path, "name"], "required field missing");
+    return null;
+  }
+  if (typeof name !== "string") {
+    ctx.issues.add([...path, "name"], "expected a string");
+    return null;
+  }
+  const info = ctx.filters.get(name);
+  if (!info) {
+    ctx.issues.add([...path, "name"], `no such filter "${name}" (filters folder ${ctx.filtersDir})`);
+  }
+  const meta = info?.meta ?? {};
+  const env = readStringMap(ctx.issues, path, fields, "env");
+  for (const key of Object.keys(env ?? {})) {
+    if (key === "" || key.includes("=") || key.includes("\0")) {
+      ctx.issues.add([...path, "env", key], "invalid environment variable name", { key: true });
+    }
+  }
+  return {
+    name,
+    config: readConfig(ctx, path, fields, info),
+    enabled: readBoolean(ctx.issues, path, fields, "enabled", true),
+    rootId: readString(ctx.issues, path, fields, "root_id") ?? meta.root_id ?? "",
+    vmConfig: readString(ctx.issues, path, fields, "vm_config") ?? meta.vm_config ?? "",
+    // The entry's variables override the filter's defaults one by one rather than replacing
+    // the whole set, so a chain can change one variable without restating the rest.
+    env: { ...(meta.env ?? {}), ...(env ?? {}) },
+    failurePolicy: readEnum(ctx.issues, path, fields, "failure_policy", FAILURE_POLICIES, meta.failure_policy ?? "fail_closed"),
+  };
+}
+
+/**
+ * A filter without `config_schema` takes a raw string (Kong 3.4); with one, `config` is any
+ * JSON value, validated by the hook and serialised for the filter (Kong 3.5+).
+ */
+function readConfig(ctx: LoadContext, path: DocPath, fields: Fields, info: FilterInfo | undefined): string | null {
+  const value = fields.config;
+  const configPath = [...path, "config"];
+  const schema = info?.meta?.config_schema;
+  if (info && schema !== undefined) {
+    for (const problem of ctx.validateFilterConfig(value ?? null, schema, info)) ctx.issues.add(configPath, problem);
+    return value === undefined || value === null ? null : JSON.stringify(value);
+  }
+  if (value === undefined || value === null) return null;
+  if (typeof value === "string") return value;
+  ctx.issues.add(configPath, `wrong type: expected one of string, null, got ${kindOf(value)}`);
+  return null;
+}
