@@ -1,0 +1,138 @@
+/**
+ * Kong `traditional_compatible` routing: every field a route sets must match; the most
+ * specific route wins. Compiled once per config; matching never builds a regex.
+ * @module
+ */
+import type { GatewayConfig, RouteConfig } from "./model.ts";
+import { normalizePath } from "./path-normalize.ts";
+import {
+  compileHeader,
+  compileHost,
+  compilePath,
+  isWildcardHost,
+  parseRequestHost,
+} from "./route-matchers.ts";
+import type { HeaderMatcher, HostMatcher, PathHit, PathMatcher } from "./route-matchers.ts";
+import { upstreamPath } from "./upstream-path.ts";
+
+/** The parts of a request the router looks at. */
+export interface RouteRequest {
+  method: string;
+  /** The `Host` header (a `:port` is allowed). */
+  host: string;
+  /** The request path without query string, as received (the router normalises it). */
+  path: string;
+  headers: { get(name: string): string | null };
+  /** `http` or `https`; only used for the default port when a route host names a port. */
+  scheme?: string;
+}
+
+/** The route a request matched, and what the worker needs to proxy it. */
+export interface RouteMatch {
+  routeIndex: number;
+  serviceIndex: number | null;
+  /** The prefix or regex match that matched (`null` when the route has no paths). */
+  matchedPath: string | null;
+  /** Regex path captures, numbered (`"1"`) and named. */
+  captures: Record<string, string>;
+  /** Upstream path per strip_path/path_handling, without query string. */
+  upstreamPath: string;
+}
+
+/** A compiled router for one config. */
+export interface Router {
+  match(request: RouteRequest): RouteMatch | null;
+}
+
+/** One route with one of its paths: Kong ranks each path of a route on its own. */
+interface Candidate {
+  routeIndex: number;
+  route: RouteConfig;
+  methods: ReadonlySet<string> | null;
+  hosts: HostMatcher[] | null;
+  headers: HeaderMatcher[];
+  path: PathMatcher | null;
+  rank: number[];
+}
+
+function candidatesOf(route: RouteConfig, routeIndex: number): Candidate[] {
+  const weight =
+    (route.methods.length > 0 ? 1 : 0) +
+    (route.hosts.length > 0 ? 1 : 0) +
+    (route.paths.length > 0 ? 1 : 0) +
+    (Object.keys(route.headers).length > 0 ? 1 : 0);
+  const plainHostsOnly = route.hosts.length > 0 && !route.hosts.some(isWildcardHost) ? 1 : 0;
+  const headerCount = Object.keys(route.headers).length;
+  const shared = {
+    routeIndex,
+    route,
+    methods: route.methods.length > 0 ? new Set(route.methods) : null,
+    hosts: route.hosts.length > 0 ? route.hosts.map(compileHost) : null,
+    headers: Object.entries(route.headers).map(([name, values]) => compileHeader(name, values)),
+  };
+  const paths: (string | null)[] = route.paths.length > 0 ? route.paths : [null];
+  return paths.map((path, pathIndex) => {
+    const regex = path !== null && path.startsWith("~");
+    const length = path === null || regex ? 0 : path.length;
+    return {
+      ...shared,
+      path: path === null ? null : compilePath(path),
+      // Sort keys, most significant first (Kong's priority bit layout, then config order).
+      rank: [weight, plainHostsOnly, headerCount, regex ? 1 : 0, regex ? route.regexPriority : 0, length, -routeIndex, -pathIndex],
+    };
+  });
+}
+
+function compareRank(a: Candidate, b: Candidate): number {
+  for (let i = 0; i < a.rank.length; i++) if (a.rank[i] !== b.rank[i]) return b.rank[i] - a.rank[i];
+  return 0;
+}
+
+/**
+ * Builds the router. Routes whose service is disabled are left out, as in Kong. The first
+ * candidate in priority order whose fields all match wins.
+ */
+export function compileRouter(config: GatewayConfig): Router {
+  const candidates = config.routes
+    .flatMap((route, index) => {
+      const service = route.service === null ? null : config.services[route.service];
+      return service !== null && service !== undefined && !service.enabled ? [] : candidatesOf(route, index);
+    })
+    .sort(compareRank);
+
+  return {
+    match(request) {
+      const method = request.method.toUpperCase();
+      const host = parseRequestHost(request.host, request.scheme);
+      const query = request.path.indexOf("?");
+      const rawPath = query >= 0 ? request.path.slice(0, query) : request.path;
+      const path = normalizePath(rawPath === "" ? "/" : rawPath);
+      for (const candidate of candidates) {
+        if (candidate.methods !== null && !candidate.methods.has(method)) continue;
+        if (candidate.hosts !== null && !candidate.hosts.some((test) => test(host))) continue;
+        if (!candidate.headers.every((header) => headerMatches(header, request.headers))) continue;
+        let hit: PathHit | null = null;
+        if (candidate.path !== null) {
+          hit = candidate.path(path);
+          if (hit === null) continue;
+        }
+        const route = candidate.route;
+        const service = route.service === null ? null : config.services[route.service];
+        const matchedPath = hit?.matched ?? null;
+        return {
+          routeIndex: candidate.routeIndex,
+          serviceIndex: route.service,
+          matchedPath,
+          captures: hit ? { ...hit.captures } : {},
+          upstreamPath: upstreamPath(route, service ?? null, path, matchedPath),
+        };
+      }
+      return null;
+    },
+  };
+}
+
+function headerMatches(header: HeaderMatcher, headers: RouteRequest["headers"]): boolean {
+  const value = headers.get(header.name);
+  return value !== null && header.test(value);
+}
