@@ -17,7 +17,7 @@ export default defineConfig({
         test: {
           name: "workers",
           include: ["test/workers/**/*.test.ts"],
-          globalSetup: ["test/workers/upstream.setup.ts"],
+          globalSetup: ["test/setup/echo-upstream.ts"],
           testTimeout: 20_000,
         },
       },

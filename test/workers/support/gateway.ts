@@ -1,0 +1,63 @@
+/**
+ * Builds a gateway worker inside workerd from a kong.yml text and the built filters, pointed at
+ * the echo upstream on 127.0.0.1, and sends requests through it.
+ * @module
+ */
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { inject } from "vitest";
+import { loadDeclarativeConfig } from "../../../config/load.ts";
+import type { FilterCatalog } from "../../../config/model.ts";
+import { createWorker } from "../../../worker/index.ts";
+import { modules } from "./modules.ts";
+
+export const catalog: FilterCatalog = new Map(Object.keys(modules).map((name) => [name, { name }]));
+
+/** The echo upstream's URL, for `url:` in test configs. */
+export function upstreamUrl(): string {
+  return `http://127.0.0.1:${inject("upstreamPort")}`;
+}
+
+export interface TestGateway {
+  fetch(path: string, init?: RequestInit & { host?: string }): Promise<Response>;
+  /** Console lines the filters and the gateway wrote. */
+  logs: string[];
+}
+
+/** A gateway for `yaml` (`$UPSTREAM` is replaced by the echo upstream's URL). */
+export function gatewayFor(yaml: string): TestGateway {
+  const config = loadDeclarativeConfig(yaml.replaceAll("$UPSTREAM", upstreamUrl()), {
+    fileName: "kong.yml",
+    filters: catalog,
+    filtersDir: "build/filters",
+  });
+  const worker = createWorker({ config, modules });
+  const logs: string[] = [];
+  return {
+    logs,
+    async fetch(path, init = {}) {
+      const { host = "gateway.test", ...rest } = init;
+      const ctx = createExecutionContext();
+      const restore = captureConsole(logs);
+      try {
+        const response = await worker.fetch!(new Request(`http://${host}${path}`, rest) as any, {}, ctx);
+        const text = await response.clone().arrayBuffer();
+        await waitOnExecutionContext(ctx);
+        void text;
+        return response;
+      } finally {
+        restore();
+      }
+    },
+  };
+}
+
+function captureConsole(logs: string[]): () => void {
+  const original = { log: console.log, warn: console.warn, error: console.error };
+  for (const level of ["log", "warn", "error"] as const) {
+    console[level] = (...args: unknown[]) => {
+      logs.push(args.map(String).join(" "));
+      original[level](...args);
+    };
+  }
+  return () => Object.assign(console, original);
+}

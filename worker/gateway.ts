@@ -1,0 +1,97 @@
+/**
+ * The gateway of one isolate: the compiled router, the chain plan of every route and the plugin
+ * pool, built once when the config loads; `handle` serves one request.
+ * @module
+ */
+import { planChain } from "../config/chain-plan.ts";
+import type { FilterEntry, GatewayConfig } from "../config/model.ts";
+import { compileRouter, type Router } from "../config/router.ts";
+import type { VmHost } from "../abi/host-api.ts";
+import type { ChainPlugin } from "./chain.ts";
+import { kongError } from "./kong-errors.ts";
+import { PluginPool } from "./plugin-pool.ts";
+import { proxy } from "./proxy.ts";
+
+/** A chain entry with the key its plugin is pooled under. */
+interface PlannedPlugin {
+  key: string;
+  entry: FilterEntry;
+}
+
+export interface RequestContext {
+  waitUntil(promise: Promise<unknown>): void;
+}
+
+function newRequestId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+export class Gateway {
+  readonly #config: GatewayConfig;
+  readonly #router: Router;
+  readonly #plans: PlannedPlugin[][];
+  readonly #pool: PluginPool;
+  readonly #host: VmHost;
+
+  constructor(config: GatewayConfig, modules: Readonly<Record<string, WebAssembly.Module>>, host: VmHost) {
+    this.#config = config;
+    this.#router = compileRouter(config);
+    this.#host = host;
+    this.#pool = new PluginPool(modules, host);
+    this.#plans = config.routes.map((_, routeIndex) =>
+      planChain(config, routeIndex).map(({ filter, from }) => {
+        const owner = from === "service" ? config.services[config.routes[routeIndex].service!] : config.routes[routeIndex];
+        const position = owner.filterChain!.filters.indexOf(filter);
+        return { key: `${from}:${owner.id}:${position}`, entry: filter };
+      }),
+    );
+  }
+
+  get config(): GatewayConfig {
+    return this.#config;
+  }
+
+  async handle(request: Request, context: RequestContext): Promise<Response> {
+    const receivedAt = Date.now();
+    const requestId = newRequestId();
+    const url = new URL(request.url);
+    const match = this.#router.match({
+      method: request.method,
+      host: request.headers.get("host") ?? url.host,
+      path: url.pathname,
+      headers: request.headers,
+    });
+    if (match === null) return kongError("noRoute", requestId, receivedAt);
+    const route = this.#config.routes[match.routeIndex];
+    const service = match.serviceIndex === null ? null : this.#config.services[match.serviceIndex];
+    if (service === null || !service.enabled) return kongError("noService", requestId, receivedAt);
+
+    const plugins: ChainPlugin[] = [];
+    for (const { key, entry } of this.#plans[match.routeIndex]) {
+      const slot = this.#pool.get(key, entry);
+      if (slot.ok) {
+        plugins.push({ plugin: slot.plugin, failurePolicy: entry.failurePolicy });
+      } else if (entry.failurePolicy === "fail_closed") {
+        this.#log(entry.name, `request ${requestId} failed: ${slot.failure.message}`);
+        return kongError("filterFailure", requestId, receivedAt);
+      }
+    }
+    return proxy({
+      request,
+      url,
+      route,
+      service,
+      matchedPath: match.matchedPath,
+      plugins,
+      requestId,
+      receivedAt,
+      waitUntil: (promise) => context.waitUntil(promise),
+      log: (message) => this.#log(route.name ?? route.id, `request ${requestId}: ${message}`),
+    });
+  }
+
+  #log(subject: string, message: string): void {
+    this.#host.log(subject, 4, message);
+  }
+}
