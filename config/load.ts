@@ -198,13 +198,17 @@ function checkUnique(ctx: LoadContext, kind: string, entities: readonly { path: 
   const ids = new Map<string, DocPath>();
   const names = new Map<string, DocPath>();
   for (const entity of entities) {
+    if (entity.name !== null) {
+      if (names.has(entity.name)) {
+        // Ids derive from names, so the duplicate id that follows is the same mistake.
+        ctx.issues.add([...entity.path, "name"], `uniqueness violation: '${kind}' entity with name set to '${entity.name}' already declared`);
+        continue;
+      }
+      names.set(entity.name, entity.path);
+    }
     if (ids.has(entity.id)) {
       ctx.issues.add([...entity.path, "id"], `uniqueness violation: '${kind}' entity with id set to '${entity.id}' already declared`);
     } else ids.set(entity.id, entity.path);
-    if (entity.name === null) continue;
-    if (names.has(entity.name)) {
-      ctx.issues.add([...entity.path, "name"], `uniqueness violation: '${kind}' entity with name set to '${entity.name}' already declared`);
-    } else names.set(entity.name, entity.path);
   }
 }
 
