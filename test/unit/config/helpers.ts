@@ -1,4 +1,5 @@
 /** Shared fixtures for the config tests. */
+import { expect } from "vitest";
 import { loadDeclarativeConfig } from "../../../config/load.ts";
 import type { LoadOptions } from "../../../config/load.ts";
 import { ConfigError } from "../../../config/errors.ts";
@@ -33,6 +34,11 @@ export function issuesOf(text: string, options: Partial<LoadOptions> = {}): Conf
     throw error;
   }
   throw new Error("expected the config to be rejected");
+}
+
+/** Asserts the issues of `text`, each as `[line, path, message]`. */
+export function expectIssues(text: string, expected: [number | null, string, string][], options: Partial<LoadOptions> = {}): void {
+  expect(issuesOf(text, options).map((i) => [i.line, i.path, i.message])).toEqual(expected);
 }
 
 /** Loads `text` expecting failure; returns the formatted message. */

@@ -1,13 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../../config/errors.ts";
-import { issuesOf, load, messageOf, yaml } from "./helpers.ts";
+import { expectIssues, issuesOf, load, messageOf, yaml } from "./helpers.ts";
 
 const HEADER = '_format_version: "3.0"';
 
-/** One issue expected: `[line, path, message]`. */
-function expectIssues(text: string, expected: [number | null, string, string][]): void {
-  expect(issuesOf(text).map((i) => [i.line, i.path, i.message])).toEqual(expected);
-}
 
 describe("loadDeclarativeConfig errors", () => {
   it("a filter name missing from the filters folder fails with its path and line", () => {
@@ -184,6 +180,13 @@ describe("loadDeclarativeConfig errors", () => {
       ]);
     });
 
+    it("rejects two services with the same given id", () => {
+      const id = "0b3a9b5e-1c2d-4e5f-8a9b-0c1d2e3f4a5b";
+      expectIssues(yaml(HEADER, "services:", `  - { id: ${id}, host: a }`, `  - { id: ${id}, host: b }`), [
+        [4, "services[1].id", `uniqueness violation: 'services' entity with id set to '${id}' already declared`],
+      ]);
+    });
+
     it("names Kong service fields this gateway does not support", () => {
       expectIssues(yaml(HEADER, "services:", "  - host: a", "    tls_verify: true"), [
         [4, "services[0].tls_verify", "not supported by this gateway"],
@@ -279,138 +282,6 @@ describe("loadDeclarativeConfig errors", () => {
       expectIssues(yaml(HEADER, "routes:", "  - paths: [/]", "    sources: [{ ip: 10.0.0.1 }]"), [
         [4, "routes[0].sources", "cannot set 'sources' when 'protocols' is 'http' or 'https'"],
       ]);
-    });
-  });
-
-  describe("filter chains", () => {
-    it("requires filters, and at least one", () => {
-      expectIssues(
-        yaml(HEADER, "routes:", "  - paths: [/a]", "    filter_chains:", "      - name: empty", "        filters: []", "  - paths: [/b]", "    filter_chains:", "      - name: none"),
-        [
-          [6, "routes[0].filter_chains[0].filters", "length must be at least 1"],
-          [9, "routes[1].filter_chains[0].filters", "required field missing"],
-        ],
-      );
-    });
-
-    it("rejects an object config for a filter without config_schema, in Kong's words", () => {
-      expectIssues(
-        yaml(
-          HEADER,
-          "routes:",
-          "  - paths: [/]",
-          "    filter_chains:",
-          "      - filters:",
-          "          - name: greeting",
-          "            config:",
-          "              my_greeting: hi",
-          "          - name: greeting",
-          "            config: [1, 2]",
-          "          - name: greeting",
-          "            config: 42",
-          "          - name: greeting",
-          "            config: true",
-        ),
-        [
-          [8, "routes[0].filter_chains[0].filters[0].config", "wrong type: expected one of string, null, got object"],
-          [10, "routes[0].filter_chains[0].filters[1].config", "wrong type: expected one of string, null, got array"],
-          [12, "routes[0].filter_chains[0].filters[2].config", "wrong type: expected one of string, null, got number"],
-          [14, "routes[0].filter_chains[0].filters[3].config", "wrong type: expected one of string, null, got boolean"],
-        ],
-      );
-    });
-
-    it("reports what the validateFilterConfig hook finds at the config's path", () => {
-      const issues = issuesOf(
-        yaml(HEADER, "routes:", "  - paths: [/]", "    filter_chains:", "      - filters:", "          - name: rate_limit", "            config: { limit: -1 }"),
-        { validateFilterConfig: () => ["property limit must be >= 0"] },
-      );
-      expect(issues.map((i) => [i.line, i.path, i.message])).toEqual([
-        [7, "routes[0].filter_chains[0].filters[0].config", "property limit must be >= 0"],
-      ]);
-    });
-
-    it("requires a filter name and checks the extra plugin fields", () => {
-      expectIssues(
-        yaml(
-          HEADER,
-          "routes:",
-          "  - paths: [/]",
-          "    filter_chains:",
-          "      - filters:",
-          "          - config: x",
-          "          - name: greeting",
-          "            root_id: 5",
-          "            env: { A: 1 }",
-          "            failure_policy: ignore",
-          "            priority: 3",
-        ),
-        [
-          [6, "routes[0].filter_chains[0].filters[0].name", "required field missing"],
-          [8, "routes[0].filter_chains[0].filters[1].root_id", "expected a string"],
-          [9, "routes[0].filter_chains[0].filters[1].env.A", "expected a string"],
-          [10, "routes[0].filter_chains[0].filters[1].failure_policy", "expected one of: fail_closed, fail_open"],
-          [11, "routes[0].filter_chains[0].filters[1].priority", "unknown field"],
-        ],
-      );
-    });
-
-    it("a top-level chain naming both a service and a route fails with Kong's message", () => {
-      expectIssues(
-        yaml(HEADER, "services:", "  - { name: s, host: a, routes: [{ name: r, paths: [/] }] }", "filter_chains:", "  - service: s", "    route: r", "    filters: [{ name: greeting }]"),
-        [[5, "filter_chains[0]", "only one or none of these fields must be set: 'service', 'route'"]],
-      );
-    });
-
-    it("a top-level chain naming neither a service nor a route fails with Kong's message", () => {
-      expectIssues(yaml(HEADER, "filter_chains:", "  - name: lonely", "    filters: [{ name: greeting }]"), [
-        [3, "filter_chains[0]", "at least one of these fields must be non-empty: 'service', 'route'"],
-      ]);
-    });
-
-    it("a top-level chain referencing a missing route fails with the reference", () => {
-      expectIssues(yaml(HEADER, "filter_chains:", "  - route: ghost", "    filters: [{ name: greeting }]"), [
-        [3, "filter_chains[0].route", "invalid reference 'route: ghost' (no such entry in 'routes')"],
-      ]);
-    });
-
-    it("a second chain on the same service is a unique constraint violation", () => {
-      expectIssues(
-        yaml(
-          HEADER,
-          "services:",
-          "  - name: s",
-          "    host: a",
-          "    filter_chains:",
-          "      - filters: [{ name: greeting }]",
-          "filter_chains:",
-          "  - service: s",
-          "    filters: [{ name: add_header }]",
-        ),
-        [[8, "filter_chains[0]", 'unique constraint violation: service "s" already has a filter chain']],
-      );
-    });
-
-    it("two chains with the same name fail", () => {
-      expectIssues(
-        yaml(
-          HEADER,
-          "services:",
-          "  - { name: a, host: a }",
-          "  - { name: b, host: b }",
-          "filter_chains:",
-          "  - { name: c, service: a, filters: [{ name: greeting }] }",
-          "  - { name: c, service: b, filters: [{ name: greeting }] }",
-        ),
-        [[7, "filter_chains[1].name", "uniqueness violation: 'filter_chains' entity with name set to 'c' already declared"]],
-      );
-    });
-
-    it("rejects service or route on a nested chain", () => {
-      expectIssues(
-        yaml(HEADER, "routes:", "  - paths: [/]", "    filter_chains:", "      - route: x", "        filters: [{ name: greeting }]"),
-        [[5, "routes[0].filter_chains[0].route", "not allowed here: a nested filter chain belongs to the entity it is nested in"]],
-      );
     });
   });
 });

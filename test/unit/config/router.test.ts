@@ -14,7 +14,7 @@ function routerFor(...routeLines: string[]) {
     ...routeLines.map((line) => `  - ${line}`),
   ));
   const router = compileRouter(config);
-  return (request: Partial<RouteRequest> & { headers?: Record<string, string> } = {}) => {
+  return (request: Omit<Partial<RouteRequest>, "headers"> & { headers?: HeadersInit } = {}) => {
     const headers = new Headers(request.headers ?? {});
     const match = router.match({
       method: request.method ?? "GET",
@@ -172,11 +172,7 @@ describe("compileRouter", () => {
 
     it("matches one value of a repeated header", () => {
       const match = routerFor("{ name: r, headers: { x-tag: [b] }, service: s }");
-      const headers = new Headers();
-      headers.append("x-tag", "a");
-      headers.append("x-tag", "b");
-      expect(compileRouter(load(yaml('_format_version: "3.0"', "routes:", "  - { headers: { x-tag: [b] } }")))
-        .match({ method: "GET", host: "h", path: "/", headers })?.routeIndex).toBe(0);
+      expect(match({ headers: [["x-tag", "a"], ["x-tag", "b"]] })?.name).toBe("r");
       expect(match({ headers: { "x-tag": "a" } })).toBeNull();
     });
 
