@@ -49,6 +49,13 @@ export class StreamEffects {
   continueResponse = false;
   closeRequested = false;
 
+  /** The local response asked for, handed over once. */
+  takeLocalResponse(): LocalResponse | null {
+    const response = this.localResponse;
+    this.localResponse = null;
+    return response;
+  }
+
   /** Forgets the continue requests once the gateway has applied them. */
   takeContinue(direction: "request" | "response"): boolean {
     const requested = direction === "request" ? this.continueRequest : this.continueResponse;

@@ -37,6 +37,7 @@ export class Vm {
   readonly contexts = new Map<number, Context>();
   /** Why this VM can no longer run guest code, once it failed. */
   failure: VmFailure | null = null;
+  #instance!: WebAssembly.Instance;
   #exports!: GuestExports;
   #memory!: GuestMemory;
   #frames: Frame[] = [];
@@ -59,6 +60,7 @@ export class Vm {
     let instance: WebAssembly.Instance;
     try {
       instance = new WebAssembly.Instance(module, buildImports(vm));
+      vm.#instance = instance;
       vm.#exports = resolveExports(instance.exports, options.abi);
     } catch (error) {
       throw vm.#fail("instantiate", "instantiate", error);
@@ -70,6 +72,11 @@ export class Vm {
     vm.#memory = new GuestMemory(vm.#exports.memory, (size) => vm.#guest("allocate", () => allocate(size)));
     vm.#runStart();
     return vm;
+  }
+
+  /** The raw instance, for exports beyond the Proxy-Wasm callbacks. */
+  get instance(): WebAssembly.Instance {
+    return this.#instance;
   }
 
   get exports(): GuestExports {
