@@ -6,6 +6,7 @@
 import type { IssueCollector } from "./issues.ts";
 import type { DocPath } from "./yaml-source.ts";
 
+/** The fields of one entity as parsed (a YAML/JSON map). */
 export type Fields = Record<string, unknown>;
 
 /** Names for JavaScript values in Kong's wording ("got object", "got array"). */
