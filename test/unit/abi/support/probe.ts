@@ -62,7 +62,7 @@ export async function compileWat(text: string): Promise<WebAssembly.Module> {
   wabt ??= await wabtInit();
   const parsed = wabt.parseWat("guest.wat", text, { mutable_globals: true, sat_float_to_int: true, sign_extension: true, bulk_memory: true });
   try {
-    return new WebAssembly.Module(parsed.toBinary({}).buffer);
+    return new WebAssembly.Module(new Uint8Array(parsed.toBinary({}).buffer));
   } finally {
     parsed.destroy();
   }
