@@ -25,6 +25,7 @@ describe("the greeting filter of Kong's 3.4 announcement", () => {
     expect(echo.path).toBe("/anything");
     expect(echo.query).toEqual({ x: "1" });
     expect(echo.headers["x-client"]).toBe("yes");
+    expect(gateway.logs.filter((line) => /\[(error|critical|warn)\]/.test(line))).toEqual([]);
   });
 
   it("answers with Kong's proxy headers", async () => {

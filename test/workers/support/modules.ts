@@ -1,8 +1,18 @@
 /** The filters built by `npm run build:filters`, imported as precompiled modules like the real bundle. */
 import greeting from "../../../build/filters/greeting.wasm";
+import cppSdk from "../../../build/guests/cpp-sdk-add-header.wasm";
+import goSdk from "../../../build/guests/go-sdk-add-header.wasm";
+import rustSdk from "../../../build/guests/rust-sdk-add-header.wasm";
+import tinygoSdk from "../../../build/guests/tinygo-sdk-add-header.wasm";
 import trapWhenAsked from "../../../build/guests/trap-when-asked.wasm";
+import v010 from "../../../build/guests/v010-add-header.wasm";
 
 export const modules: Record<string, WebAssembly.Module> = {
   greeting,
+  "cpp-sdk-add-header": cppSdk,
+  "go-sdk-add-header": goSdk,
+  "rust-sdk-add-header": rustSdk,
+  "tinygo-sdk-add-header": tinygoSdk,
   "trap-when-asked": trapWhenAsked,
+  "v010-add-header": v010,
 };
