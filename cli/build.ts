@@ -1,0 +1,86 @@
+/**
+ * `proxy-wasm-workers build`: config + filters folder → an out folder wrangler can deploy.
+ * A filter that a chain names but the folder lacks, or that is no Proxy-Wasm module, fails here
+ * rather than on a request.
+ * @module
+ */
+import { copyFile, mkdir, rm, stat, writeFile } from "node:fs/promises";
+import { join, relative, resolve, sep } from "node:path";
+import type { GatewayConfig } from "../config/model.ts";
+import { renderEntry, renderWranglerToml } from "./entry-source.ts";
+import { scanFiltersFolder, verifyProxyWasm, type FiltersFolder } from "./filters-folder.ts";
+import type { BuildOptions } from "./options.ts";
+import { WORKER_ENTRY } from "./package-paths.ts";
+import { readGatewayConfig, usedFilterNames } from "./read-config.ts";
+
+/** The compatibility date of the generated worker (the one workers-platform.md measured). */
+export const COMPATIBILITY_DATE = "2026-04-20";
+/** The worker name in the generated `wrangler.toml`. */
+export const WORKER_NAME = "proxy-wasm-workers";
+
+/** What a build produced. */
+export interface BuildResult {
+  /** Absolute path of the out folder. */
+  outDir: string;
+  /** Absolute path of the generated `wrangler.toml`. */
+  wranglerToml: string;
+  config: GatewayConfig;
+  /** The filters bundled (every filter a chain names, enabled or not). */
+  filters: string[];
+}
+
+/** Runs the build. Throws CliError or the loader's ConfigError on user mistakes. */
+export async function build(options: BuildOptions): Promise<BuildResult> {
+  const folder = await filtersFolder(options);
+  const config = await readGatewayConfig(options.config, folder, options.filters);
+  const filters = usedFilterNames(config);
+  for (const name of filters) {
+    // The loader already rejected unknown names; this guards against a loader that did not.
+    const filter = folder.get(name);
+    if (!filter) throw new Error(`config names filter "${name}" that the filters folder lacks`);
+    await verifyProxyWasm(filter);
+  }
+
+  const outDir = resolve(options.out);
+  const filtersOut = join(outDir, "filters");
+  // Remove only what a build writes: --out may be a folder holding other things.
+  await rm(filtersOut, { recursive: true, force: true });
+  await mkdir(filtersOut, { recursive: true });
+  for (const name of filters) {
+    // Always a lower-case `.wasm`, so the bundler's default CompiledWasm rule matches.
+    await copyFile(folder.get(name)!.path, join(filtersOut, `${name}.wasm`));
+  }
+
+  const entry = renderEntry({
+    config,
+    filters,
+    workerImport: importSpecifier(outDir, WORKER_ENTRY),
+    configPath: options.config,
+    filtersDir: options.filters,
+  });
+  await writeFile(join(outDir, "entry.js"), entry);
+  const wranglerToml = join(outDir, "wrangler.toml");
+  await writeFile(wranglerToml, renderWranglerToml(WORKER_NAME, COMPATIBILITY_DATE));
+  return { outDir, wranglerToml, config, filters };
+}
+
+/** The filters folder; a defaulted folder that does not exist is simply empty (Kong: no user filters). */
+async function filtersFolder(options: BuildOptions): Promise<FiltersFolder> {
+  if (!options.filtersExplicit && !(await exists(options.filters))) return new Map();
+  return scanFiltersFolder(options.filters);
+}
+
+/** A relative ES import specifier from a file in `fromDir` to `target`. */
+function importSpecifier(fromDir: string, target: string): string {
+  const path = relative(fromDir, target).split(sep).join("/");
+  return path.startsWith(".") ? path : `./${path}`;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

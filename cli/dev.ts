@@ -1,0 +1,33 @@
+/**
+ * `proxy-wasm-workers dev`: build, then `wrangler dev` on the result (live reload, inspector,
+ * Cloudflare-like request metadata; for speed use `serve`).
+ * @module
+ */
+import { build } from "./build.ts";
+import { onTerminationSignals, startChild } from "./child-process.ts";
+import type { RunOptions } from "./options.ts";
+import { wranglerScript } from "./package-paths.ts";
+
+/** Runs `wrangler dev` until it exits; returns its exit status. */
+export async function dev(options: RunOptions): Promise<number> {
+  const { wranglerToml } = await build(options);
+  const wrangler = startChild(process.execPath, [
+    wranglerScript(),
+    "dev",
+    "-c",
+    wranglerToml,
+    "--ip",
+    options.ip,
+    "--port",
+    String(options.port),
+    "--show-interactive-dev-session=false",
+  ]);
+  // wrangler stops its workerd when it gets SIGTERM. SIGTERM also works when we were started
+  // in the background with SIGINT ignored (children inherit that).
+  const removeHandlers = onTerminationSignals(() => wrangler.stop("SIGTERM"));
+  try {
+    return await wrangler.exited;
+  } finally {
+    removeHandlers();
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * Command-line parsing. Defaults come from Kong's own environment variables so a Kong user's
+ * shell (`KONG_DECLARATIVE_CONFIG`, `KONG_WASM_FILTERS_PATH`) works unchanged.
+ * @module
+ */
+import { existsSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { CliError } from "./cli-error.ts";
+
+/** The commands the CLI knows. */
+export type Command = "build" | "dev" | "serve";
+
+/** Where a build reads from and writes to. */
+export interface BuildOptions {
+  /** The declarative config file (`kong.yml`, YAML or JSON). */
+  config: string;
+  /** The filters folder. */
+  filters: string;
+  /** Whether `filters` was given (flag or env) rather than defaulted; a given folder must exist. */
+  filtersExplicit: boolean;
+  /** The output folder for `entry.js`, `wrangler.toml`, copies of the filters and runtime files. */
+  out: string;
+}
+
+/** Build options plus where a local server listens. */
+export interface RunOptions extends BuildOptions {
+  ip: string;
+  port: number;
+  /** Pass workerd's `--verbose` (informational logs). */
+  verbose: boolean;
+}
+
+/** A parsed command line. */
+export type Invocation = { command: "help" } | { command: Command; options: RunOptions };
+
+/** Default output folder, relative to the cwd (gitignored in this repo). */
+export const DEFAULT_OUT = ".proxy-wasm-workers";
+/** The config used when neither `--config` nor `KONG_DECLARATIVE_CONFIG` is set and it exists. */
+export const DEFAULT_CONFIG = "kong.yml";
+/** The filters folder used when neither `--filters` nor `KONG_WASM_FILTERS_PATH` is set. */
+export const DEFAULT_FILTERS = "filters";
+
+/** The `--help` text. */
+export const USAGE = `Usage: proxy-wasm-workers <command> [options]
+
+Kong-style Proxy-Wasm filter chains on Cloudflare Workers / workerd.
+
+Commands:
+  build   validate the config and filters, write <out>/entry.js and <out>/wrangler.toml
+          (the repo's wrangler.toml points at .proxy-wasm-workers/entry.js, so
+          "npx wrangler deploy" deploys the result)
+  dev     build, then run "wrangler dev" on it
+  serve   build, bundle with "wrangler deploy --dry-run" and run it on plain workerd
+          (the fastest local runtime)
+
+Options:
+  --config FILE   declarative config (default: $KONG_DECLARATIVE_CONFIG, else ./${DEFAULT_CONFIG})
+  --filters DIR   filters folder: top-level *.wasm files, optional <name>.meta.json
+                  (default: $KONG_WASM_FILTERS_PATH, else ./${DEFAULT_FILTERS})
+  --out DIR       output folder (default: ./${DEFAULT_OUT})
+  --ip ADDR       address to listen on, dev and serve (default: 127.0.0.1)
+  --port N        port to listen on, dev and serve (default: 8787; 0 picks a free port with serve)
+  --verbose       serve: pass --verbose to workerd
+  -h, --help      show this help
+`;
+
+const COMMANDS: readonly string[] = ["build", "dev", "serve"];
+
+/**
+ * Parses `argv` (without node and script) with `env` as the source of Kong defaults.
+ * @throws CliError on an unknown command or option or a bad value.
+ */
+export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv): Invocation {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        config: { type: "string" },
+        filters: { type: "string" },
+        out: { type: "string" },
+        ip: { type: "string" },
+        port: { type: "string" },
+        verbose: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (error) {
+    throw new CliError(`${(error as Error).message}\n\n${USAGE}`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help || positionals[0] === "help") return { command: "help" };
+  const [command, ...extra] = positionals;
+  if (command === undefined) throw new CliError(`missing command\n\n${USAGE}`);
+  if (!COMMANDS.includes(command)) throw new CliError(`unknown command "${command}"\n\n${USAGE}`);
+  if (extra.length > 0) throw new CliError(`unexpected argument "${extra[0]}"`);
+
+  const filtersGiven = nonEmpty(values.filters) ?? nonEmpty(env.KONG_WASM_FILTERS_PATH);
+  return {
+    command: command as Command,
+    options: {
+      config: configPath(nonEmpty(values.config) ?? nonEmpty(env.KONG_DECLARATIVE_CONFIG)),
+      filters: filtersGiven ?? DEFAULT_FILTERS,
+      filtersExplicit: filtersGiven !== undefined,
+      out: nonEmpty(values.out) ?? DEFAULT_OUT,
+      ip: nonEmpty(values.ip) ?? "127.0.0.1",
+      port: portNumber(values.port ?? "8787"),
+      verbose: values.verbose ?? false,
+    },
+  };
+}
+
+function configPath(given: string | undefined): string {
+  if (given !== undefined) return given;
+  if (existsSync(DEFAULT_CONFIG)) return DEFAULT_CONFIG;
+  throw new CliError(`no declarative config: pass --config FILE or set KONG_DECLARATIVE_CONFIG`);
+}
+
+function portNumber(text: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535) throw new CliError(`--port must be a number from 0 to 65535, got "${text}"`);
+  return port;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === "" ? undefined : value;
+}

@@ -1,0 +1,96 @@
+/**
+ * `proxy-wasm-workers serve`: build, bundle with wrangler, run on plain `workerd serve`
+ * (8–16× the throughput of `wrangler dev`, see docs/workers-platform.md).
+ * @module
+ */
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Readable } from "node:stream";
+import { build, COMPATIBILITY_DATE } from "./build.ts";
+import { bundleWithWrangler } from "./bundle.ts";
+import { onTerminationSignals, startChild, type RunningChild } from "./child-process.ts";
+import { CliError } from "./cli-error.ts";
+import type { RunOptions } from "./options.ts";
+import { workerdBinary } from "./package-paths.ts";
+import { listenAddress, renderWorkerdConfig } from "./workerd-config.ts";
+
+/** How long workerd may take to open its socket before we give up. */
+const LISTEN_TIMEOUT_MS = 30_000;
+/** The fd on which workerd reports `{"event":"listen","port":N}` (`--control-fd`). */
+const CONTROL_FD = 3;
+
+/** A gateway running on workerd. */
+export interface RunningServer {
+  /** Base URL, with the real port when `--port 0` was asked for. */
+  url: string;
+  /** Resolves with workerd's exit status. */
+  exited: Promise<number>;
+  /** Stops workerd (SIGTERM unless told otherwise). */
+  stop(signal?: NodeJS.Signals): void;
+}
+
+/** Builds, bundles and starts workerd; resolves once it accepts connections. */
+export async function startServer(options: RunOptions): Promise<RunningServer> {
+  const { outDir } = await build(options);
+  const modules = await bundleWithWrangler(outDir);
+  const capnp = join(outDir, "workerd.capnp");
+  const address = listenAddress(options.ip, options.port);
+  await writeFile(capnp, renderWorkerdConfig({ modules, compatibilityDate: COMPATIBILITY_DATE, address }));
+
+  const args = ["serve", capnp, `--control-fd=${CONTROL_FD}`, ...(options.verbose ? ["--verbose"] : [])];
+  const workerd = startChild(workerdBinary(), args, { stdio: ["inherit", "inherit", "inherit", "pipe"] });
+  const port = await listeningPort(workerd, workerd.stdio[CONTROL_FD] as Readable);
+  const host = options.ip.includes(":") ? `[${options.ip}]` : options.ip;
+  return { url: `http://${host}:${port}`, exited: workerd.exited, stop: workerd.stop };
+}
+
+/**
+ * Runs `serve` in the foreground: Ctrl-C or SIGTERM stops workerd, and the command exits with
+ * workerd's status.
+ */
+export async function serve(options: RunOptions): Promise<number> {
+  const server = await startServer(options);
+  // Always SIGTERM: a process started in the background of a script inherits SIGINT as
+  // ignored, and workerd keeps that disposition, so forwarding SIGINT would not stop it.
+  const removeHandlers = onTerminationSignals(() => server.stop("SIGTERM"));
+  try {
+    console.log(`proxy-wasm-workers serving ${options.config} on ${server.url}`);
+    const status = await server.exited;
+    // Stopped by our own forwarded signal: that is a normal end.
+    return status === 128 + 15 ? 0 : status;
+  } finally {
+    removeHandlers();
+  }
+}
+
+/** Waits for workerd's listen event on the control pipe, failing if it exits or takes too long. */
+function listeningPort(workerd: RunningChild, control: Readable | null): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    let buffered = "";
+    const timer = setTimeout(() => {
+      workerd.stop();
+      reject(new CliError(`workerd did not start listening within ${LISTEN_TIMEOUT_MS / 1000} s`));
+    }, LISTEN_TIMEOUT_MS);
+    control?.on("data", (chunk: Buffer) => {
+      buffered += chunk.toString();
+      for (const line of buffered.split("\n").slice(0, -1)) {
+        const event = JSON.parse(line) as { event?: string; port?: number };
+        if (event.event === "listen" && typeof event.port === "number") {
+          clearTimeout(timer);
+          resolve(event.port);
+        }
+      }
+      buffered = buffered.slice(buffered.lastIndexOf("\n") + 1);
+    });
+    workerd.exited.then(
+      (status) => {
+        clearTimeout(timer);
+        reject(new CliError(`workerd exited with status ${status} before listening (its messages are above)`));
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
