@@ -1,0 +1,166 @@
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startEchoUpstream, type Echo, type EchoUpstream } from "../../examples/echo-upstream.ts";
+import { REPO_ROOT, runCli, startCli, type BackgroundCli } from "./support/cli-process.ts";
+
+/** The smallest valid Wasm module: header only, so it exports nothing. */
+const EMPTY_WASM = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
+const BUILT_FILTERS = join(REPO_ROOT, "build", "filters");
+const GREETING = "Hello from Kong using WebAssembly!";
+
+function kongYml(upstreamPort: number, filter: string): string {
+  return `_format_version: "3.0"
+services:
+  - name: demo
+    url: http://127.0.0.1:${upstreamPort}
+    routes:
+      - name: demo-route
+        paths: ["/"]
+        filter_chains:
+          - filters:
+              - name: ${filter}
+                config: '{"my_greeting": "${GREETING}"}'
+`;
+}
+
+/** `npm test` builds the filters first; a direct vitest run may not have. */
+function ensureBuiltFilters(): void {
+  if (existsSync(join(BUILT_FILTERS, "greeting.wasm"))) return;
+  const tsx = createRequire(import.meta.url).resolve("tsx/cli");
+  const result = spawnSync(process.execPath, [tsx, "filters/build.ts"], { cwd: REPO_ROOT, encoding: "utf8", timeout: 180_000 });
+  if (result.status !== 0) throw new Error(`filter build failed:\n${result.stdout}${result.stderr}`);
+}
+
+let work: string;
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), "pww-cli-"));
+});
+
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+/** A fresh folder with a kong.yml naming `filter` and an empty filters folder. */
+async function project(name: string, filter: string): Promise<{ dir: string; filters: string }> {
+  const dir = join(work, name);
+  const filters = join(dir, "filters");
+  await mkdir(filters, { recursive: true });
+  await writeFile(join(dir, "kong.yml"), kongYml(9, filter));
+  return { dir, filters };
+}
+
+describe("proxy-wasm-workers build", () => {
+  it("fails on a filter the folder lacks, naming file:line and the document path", async () => {
+    const { dir } = await project("missing-filter", "my-go-filter");
+    const run = runCli(["build", "--config", "kong.yml", "--filters", "./filters", "--out", "out"], dir);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(
+      /kong\.yml:\d+ services\[0\]\.routes\[0\]\.filter_chains\[0\]\.filters\[0\]\.name: no such filter "my-go-filter" \(filters folder \.\/filters\)/,
+    );
+    expect(existsSync(join(dir, "out", "entry.js"))).toBe(false);
+  });
+
+  it("fails on a filter that is valid Wasm but not Proxy-Wasm", async () => {
+    const { dir, filters } = await project("not-proxy-wasm", "plain");
+    await writeFile(join(filters, "plain.wasm"), EMPTY_WASM);
+    const run = runCli(["build", "--config", "kong.yml", "--filters", "filters", "--out", "out"], dir);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(
+      `filter "plain" (${join("filters", "plain.wasm")}) is not a Proxy-Wasm module: it exports no proxy_abi_version_* marker`,
+    );
+  });
+
+  it("fails on a filter that is not Wasm at all, with the compile error", async () => {
+    const { dir, filters } = await project("not-wasm", "junk");
+    await writeFile(join(filters, "junk.wasm"), "not wasm\n");
+    const run = runCli(["build", "--config", "kong.yml", "--filters", "filters", "--out", "out"], dir);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/filter "junk" .* is not a valid WebAssembly module: CompileError/);
+  });
+
+  it("fails like Kong when the filters folder does not exist", async () => {
+    const { dir } = await project("no-filters-folder", "greeting");
+    const run = runCli(["build", "--config", "kong.yml", "--filters", "nowhere"], dir);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("wasm_filters_path 'nowhere' is not a valid directory");
+  });
+
+  it("fails clearly when the config file does not exist", async () => {
+    const { dir } = await project("no-config", "greeting");
+    const run = runCli(["build", "--config", "absent.yml", "--filters", "filters"], dir);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("declarative config 'absent.yml' not found");
+  });
+
+  it("names every unusable .meta.json", async () => {
+    const { dir, filters } = await project("bad-meta", "greeting");
+    await writeFile(join(filters, "greeting.wasm"), EMPTY_WASM);
+    await writeFile(join(filters, "greeting.meta.json"), "{ not json");
+    const run = runCli(["build", "--config", "kong.yml", "--filters", "filters"], dir);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("Failed to load metadata for one or more filters");
+    expect(run.stderr).toMatch(/filter "greeting" \(filters\/greeting\.meta\.json\): JSON decode error/);
+  });
+
+  it("takes the config and filters folder from Kong's environment variables", async () => {
+    ensureBuiltFilters();
+    const { dir } = await project("kong-env", "greeting");
+    const result = spawnSync(process.execPath, [join(REPO_ROOT, "bin", "proxy-wasm-workers.mjs"), "build", "--out", "out"], {
+      cwd: dir,
+      encoding: "utf8",
+      timeout: 60_000,
+      env: { ...process.env, KONG_DECLARATIVE_CONFIG: "kong.yml", KONG_WASM_FILTERS_PATH: BUILT_FILTERS },
+    });
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(existsSync(join(dir, "out", "filters", "greeting.wasm"))).toBe(true);
+    expect(existsSync(join(dir, "out", "wrangler.toml"))).toBe(true);
+  });
+});
+
+describe("proxy-wasm-workers serve", () => {
+  let upstream: EchoUpstream | undefined;
+  let cli: BackgroundCli | undefined;
+  let url: string;
+
+  beforeAll(async () => {
+    ensureBuiltFilters();
+    upstream = await startEchoUpstream({ port: 0 });
+    const dir = join(work, "serve");
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, "kong.yml"), kongYml(upstream.port, "greeting"));
+    cli = startCli(["serve", "--config", "kong.yml", "--filters", BUILT_FILTERS, "--out", join(dir, "out"), "--port", "0"], dir);
+    const [, base] = await cli.waitFor(/proxy-wasm-workers serving kong\.yml on (http:\/\/\S+)/, 60_000);
+    url = base;
+  }, 240_000);
+
+  afterAll(async () => {
+    await cli?.stop();
+    await upstream?.close();
+  });
+
+  it("proxies to the upstream through the greeting filter", async () => {
+    const response = await fetch(`${url}/anything?q=1`, { signal: AbortSignal.timeout(10_000) });
+    const text = await response.text();
+    expect(response.status, `body: ${text}\nCLI output:\n${cli!.output()}`).toBe(200);
+    const echo = JSON.parse(text) as Echo;
+    expect(echo.path).toBe("/anything");
+    expect(echo.query).toEqual({ q: "1" });
+    expect(response.headers.get("x-greeting")).toBe(GREETING);
+  });
+
+  it("stops workerd when it gets SIGTERM", async () => {
+    const child = cli!.child;
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    child.kill("SIGTERM");
+    const code = await Promise.race([exited, new Promise<"timeout">((r) => setTimeout(() => r("timeout"), 10_000))]);
+    expect(code).toBe(0);
+    await expect(fetch(url, { signal: AbortSignal.timeout(5_000) })).rejects.toThrow();
+  });
+});
