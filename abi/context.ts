@@ -6,6 +6,12 @@
 import type { HttpExchange } from "./exchange.ts";
 import type { HeaderPair } from "./pairs.ts";
 
+/** A callout dispatched by a plugin and not answered yet. */
+export interface PendingCallout {
+  /** The stream that was active when it was dispatched (null: a root context, e.g. from on_tick). */
+  stream: StreamContext | null;
+}
+
 /** The settings of one plugin: a chain entry with its configuration. */
 export interface PluginSettings {
   /** The filter name, which `plugin_name` returns and log lines carry. */
@@ -26,6 +32,14 @@ export class RootContext {
   step: RootStep = "idle";
   /** Values set with `proxy_set_property` outside a request. */
   readonly filterState = new Map<string, Uint8Array>();
+  /** Callouts of this plugin in flight, by token. */
+  readonly callouts = new Map<number, PendingCallout>();
+  /** What `proxy_get_status` answers: the outcome of the last callout delivered. */
+  lastStatus: { code: number; message: string } = { code: 0, message: "" };
+  /** `proxy_set_tick_period_milliseconds`; 0 = no ticks. */
+  tickPeriodMs = 0;
+  /** When the next tick is due, in host milliseconds. */
+  nextTickAt = 0;
 
   constructor(
     readonly id: number,
@@ -65,15 +79,51 @@ export class StreamEffects {
   }
 }
 
+/** What ends a pause: the stream continues, a local response replaces it, or it fails. */
+export type ResumeOutcome = { kind: "continue" } | { kind: "local_response"; response: LocalResponse } | { kind: "failed"; reason: string };
+
+interface Waiter {
+  direction: "request" | "response";
+  resolve(outcome: ResumeOutcome): void;
+}
+
 export class StreamContext {
   readonly kind = "stream";
   readonly effects = new StreamEffects();
+  /** Callouts dispatched from this stream and not delivered yet (Kong resumes when it drops to 0). */
+  pendingCallouts = 0;
+  /** Set while the gateway waits for this paused stream to resume. */
+  waiter: Waiter | null = null;
 
   constructor(
     readonly id: number,
     readonly root: RootContext,
     readonly exchange: HttpExchange,
   ) {}
+
+  /**
+   * Wakes the gateway if this paused stream may go on: a local response, an explicit continue
+   * of the paused direction, or (Kong) the last pending callout was handled.
+   */
+  wake(calloutDelivered = false): void {
+    const waiter = this.waiter;
+    if (waiter === null) return;
+    const local = this.effects.takeLocalResponse();
+    if (local !== null) return this.#resolve({ kind: "local_response", response: local });
+    if (this.effects.takeContinue(waiter.direction)) return this.#resolve({ kind: "continue" });
+    if (calloutDelivered && this.pendingCallouts === 0) this.#resolve({ kind: "continue" });
+  }
+
+  /** Ends a pause with a failure (the VM died, or the gateway's timeout passed). */
+  fail(reason: string): void {
+    this.#resolve({ kind: "failed", reason });
+  }
+
+  #resolve(outcome: ResumeOutcome): void {
+    const waiter = this.waiter;
+    this.waiter = null;
+    waiter?.resolve(outcome);
+  }
 }
 
 export type Context = RootContext | StreamContext;

@@ -3,7 +3,7 @@
  * and the teardown callbacks, and reports what the filter asked for through its effects.
  * @module
  */
-import type { StreamContext } from "./context.ts";
+import type { ResumeOutcome, StreamContext } from "./context.ts";
 import type { Phase } from "./exchange.ts";
 import type { GuestExports } from "./exports.ts";
 import { Action } from "./types.ts";
@@ -84,6 +84,25 @@ export class HttpStream {
     const result = this.vm.call(this.context, `proxy_${callback}`, fn, [this.context.id, ...args]);
     if (this.effects.localResponse !== null) return Action.Pause;
     return result === 0 ? Action.Continue : Action.Pause;
+  }
+
+  /**
+   * Waits until this paused stream may go on in `direction`: a continue (explicit, or Kong's after
+   * the last callout), a local response, or a failure. Fails after `timeoutMs`, so nothing hangs.
+   */
+  waitForResume(direction: "request" | "response", timeoutMs: number): Promise<ResumeOutcome> {
+    const context = this.context;
+    return new Promise<ResumeOutcome>((resolve) => {
+      const timer = setTimeout(() => context.fail(`paused for more than ${timeoutMs} ms without resuming`), timeoutMs);
+      context.waiter = {
+        direction,
+        resolve: (outcome) => {
+          clearTimeout(timer);
+          resolve(outcome);
+        },
+      };
+      if (this.vm.failure) context.fail(this.vm.failure.message);
+    });
   }
 
   /**

@@ -4,6 +4,7 @@
  * turns a trap into a VmFailure and poisons the VM (Go and TinyGo runtimes cannot recover).
  * @module
  */
+import type { CalloutHost, CalloutResponse } from "./callout-api.ts";
 import type { Context } from "./context.ts";
 import { GuestTrap, ProcExit, VmFailure, type VmFailureKind } from "./errors.ts";
 import { resolveExports, type GuestExports } from "./exports.ts";
@@ -21,6 +22,8 @@ export interface VmOptions {
   /** WASI environment variables (`KEY` → `VALUE`); the host's own environment is never visible. */
   env: Readonly<Record<string, string>>;
   host: VmHost;
+  /** Sends this VM's HTTP callouts; without one, `proxy_http_call` answers BadArgument. */
+  callouts?: CalloutHost;
 }
 
 interface Frame {
@@ -34,7 +37,10 @@ export class Vm {
   readonly abi: AbiVersion;
   readonly env: Readonly<Record<string, string>>;
   readonly host: VmHost;
+  readonly callouts: CalloutHost | null;
   readonly contexts = new Map<number, Context>();
+  /** The callout response being delivered: maps 6 and 7 and buffer 4 read it, whatever the context. */
+  callResponse: CalloutResponse | null = null;
   /** Why this VM can no longer run guest code, once it failed. */
   failure: VmFailure | null = null;
   #instance!: WebAssembly.Instance;
@@ -42,6 +48,7 @@ export class Vm {
   #memory!: GuestMemory;
   #frames: Frame[] = [];
   #nextContextId = 1;
+  #nextCalloutToken = 1;
 
   private constructor(options: VmOptions) {
     this.filter = options.filter;
@@ -49,6 +56,7 @@ export class Vm {
     this.abi = options.abi;
     this.env = options.env;
     this.host = options.host;
+    this.callouts = options.callouts ?? null;
   }
 
   /**
@@ -104,6 +112,16 @@ export class Vm {
 
   newContextId(): number {
     return this.#nextContextId++;
+  }
+
+  /** Callout tokens are never 0 (older SDK code treats 0 as "no call"). */
+  newCalloutToken(): number {
+    return this.#nextCalloutToken++;
+  }
+
+  /** Whether guest code is running right now (a host call in progress). */
+  get busy(): boolean {
+    return this.#frames.length > 0;
   }
 
   /**

@@ -21,6 +21,11 @@ export interface FilterEntry {
   /** WASI environment variables of this plugin; the host's own environment is never visible. */
   env: Record<string, string>;
   failurePolicy: FailurePolicy;
+  /**
+   * `host[:port]` targets this plugin may call with `proxy_http_call` besides the config's
+   * services (Kong style). Nothing else is reachable: the gateway is no open proxy.
+   */
+  calloutHosts: string[];
 }
 
 /** A Kong `filter_chains` entity attached to one service or one route. */
@@ -88,6 +93,7 @@ export interface FilterMeta {
   vm_config?: string;
   env?: Record<string, string>;
   failure_policy?: FailurePolicy;
+  callout_hosts?: string[];
 }
 
 /** The filters a config may use, by name. */

@@ -4,15 +4,7 @@
  * @module
  */
 import type { LoadContext } from "./context.ts";
-import {
-  asRecord,
-  checkKnownFields,
-  kindOf,
-  readBoolean,
-  readEnum,
-  readString,
-  readStringMap,
-} from "./fields.ts";
+import { asRecord, checkKnownFields, kindOf, readBoolean, readEnum, readString, readStringMap, readStringArray } from "./fields.ts";
 import type { Fields } from "./fields.ts";
 import { isUuid } from "./ids.ts";
 import type { FailurePolicy, FilterEntry, FilterInfo } from "./model.ts";
@@ -37,7 +29,7 @@ export interface FilterChainDraft {
 }
 
 const CHAIN_FIELDS = ["id", "name", "enabled", "filters"] as const;
-const FILTER_FIELDS = ["name", "config", "enabled", "root_id", "vm_config", "env", "failure_policy"] as const;
+const FILTER_FIELDS = ["name", "config", "enabled", "root_id", "vm_config", "env", "failure_policy", "callout_hosts"] as const;
 const IGNORED = ["tags", "created_at", "updated_at"] as const;
 const FAILURE_POLICIES: readonly FailurePolicy[] = ["fail_closed", "fail_open"];
 
@@ -171,7 +163,18 @@ function readFilterEntry(ctx: LoadContext, path: DocPath, value: unknown): Filte
     // the whole set, so a chain can change one variable without restating the rest.
     env: { ...(meta.env ?? {}), ...(env ?? {}) },
     failurePolicy: readEnum(ctx.issues, path, fields, "failure_policy", FAILURE_POLICIES, meta.failure_policy ?? "fail_closed"),
+    calloutHosts: readCalloutHosts(ctx, path, fields) ?? meta.callout_hosts ?? [],
   };
+}
+
+/** `callout_hosts`: `host` or `host:port` entries, lower-cased. */
+function readCalloutHosts(ctx: LoadContext, path: DocPath, fields: Fields): string[] | undefined {
+  const hosts = readStringArray(ctx.issues, path, fields, "callout_hosts", (host) =>
+    /^[a-z0-9.-]+(:\d{1,5})?$/i.test(host) || /^\[[0-9a-f:.]+\](:\d{1,5})?$/i.test(host)
+      ? null
+      : `invalid host "${host}": expected host or host:port`,
+  );
+  return hosts?.map((host) => host.toLowerCase());
 }
 
 /**

@@ -1,10 +1,10 @@
 /**
  * One request's way through its chain of plugins: a stream per plugin, callbacks in chain order
- * (Kong: the same order in request and response phases), failure policy per filter, and what a
- * phase ended with.
+ * (Kong: the same order in request and response phases), pauses that wait for a continue, a
+ * local response or a timeout, and the failure policy of each filter.
  * @module
  */
-import type { LocalResponse } from "../abi/context.ts";
+import type { LocalResponse, ResumeOutcome } from "../abi/context.ts";
 import { VmFailure } from "../abi/errors.ts";
 import type { HttpExchange } from "../abi/exchange.ts";
 import type { Plugin } from "../abi/plugin.ts";
@@ -21,12 +21,13 @@ export interface ChainPlugin {
 export type PhaseOutcome =
   | { kind: "continue" }
   | { kind: "local_response"; response: LocalResponse }
-  | { kind: "failed"; failure: VmFailure };
+  | { kind: "failed"; failure: VmFailure }
+  | { kind: "timed_out"; filter: string; ms: number };
 
 /** How a phase ended when it did not simply continue. */
 export type StopOutcome = Exclude<PhaseOutcome, { kind: "continue" }>;
 
-type Direction = "request" | "response";
+export type Direction = "request" | "response";
 
 interface Member {
   chain: ChainPlugin;
@@ -40,48 +41,49 @@ const CONTINUE: PhaseOutcome = { kind: "continue" };
 export class ChainRun {
   readonly #members: Member[];
   readonly #exchange: HttpExchange;
+  readonly #pauseTimeoutMs: number;
 
-  constructor(plugins: ChainPlugin[], exchange: HttpExchange) {
+  constructor(plugins: ChainPlugin[], exchange: HttpExchange, pauseTimeoutMs: number) {
     this.#members = plugins.map((chain) => ({ chain, stream: null, skipped: false }));
     this.#exchange = exchange;
+    this.#pauseTimeoutMs = pauseTimeoutMs;
   }
 
-  /** Whether any live stream of the chain handles `callback` (else the body is not routed through wasm). */
+  get size(): number {
+    return this.#members.length;
+  }
+
+  /** Whether any live plugin of the chain handles `callback` (else the body bypasses wasm). */
   handles(callback: "on_request_body" | "on_response_body"): boolean {
     return this.#members.some((m) => !m.skipped && m.chain.plugin.vm.exports[callback] !== undefined);
   }
 
   /** `on_request_headers` for each plugin in order; a stream is created when the request reaches it. */
-  requestHeaders(endOfStream: boolean): PhaseOutcome {
-    return this.#phase("request", (stream) => stream.onRequestHeaders(endOfStream), true);
+  requestHeaders(endOfStream: boolean): Promise<PhaseOutcome> {
+    this.#exchange.phase = "request_headers";
+    return this.#phase("request", (stream) => stream.onRequestHeaders(endOfStream));
   }
 
   /** `on_response_headers` for every plugin, also those the request never reached (Kong). */
-  responseHeaders(endOfStream: boolean): PhaseOutcome {
+  responseHeaders(endOfStream: boolean): Promise<PhaseOutcome> {
     this.#exchange.responseBody = null;
-    return this.#phase("response", (stream) => stream.onResponseHeaders(endOfStream), true);
+    return this.#phase("response", (stream) => stream.onResponseHeaders(endOfStream));
   }
 
   /**
-   * Runs one body callback on plugin `index`. Returns the action, or an outcome when the plugin
-   * failed (fail-closed) or answered locally. A fail-open failure continues.
+   * Runs one body callback of plugin `index`. Returns Continue or Pause, or how the request
+   * stopped. A pause on the last chunk waits for a continue like a headers pause.
    */
-  body(index: number, direction: Direction, size: number, endOfStream: boolean): Action | StopOutcome {
+  async body(index: number, direction: Direction, size: number, endOfStream: boolean): Promise<Action | StopOutcome> {
     const member = this.#members[index];
     if (member.skipped || member.stream === null) return Action.Continue;
     const stream = member.stream;
-    const outcome = this.#guard(member, () =>
-      direction === "request" ? stream.onRequestBody(size, endOfStream) : stream.onResponseBody(size, endOfStream),
-    );
-    if (typeof outcome !== "number") return outcome;
-    const local = stream.effects.takeLocalResponse();
-    if (local) return { kind: "local_response", response: local };
-    if (outcome === Action.Pause && stream.effects.takeContinue(direction)) return Action.Continue;
-    return outcome;
-  }
-
-  get size(): number {
-    return this.#members.length;
+    const action = this.#guard(member, () => (direction === "request" ? stream.onRequestBody(size, endOfStream) : stream.onResponseBody(size, endOfStream)));
+    if (typeof action !== "number") return action;
+    if (member.skipped) return Action.Continue;
+    const settled = await this.#settle(member, direction, action, endOfStream);
+    if (settled === null) return Action.Pause;
+    return settled.kind === "continue" ? Action.Continue : settled;
   }
 
   /** `on_done`, `on_log`, `on_delete` for every stream of the request. */
@@ -89,10 +91,10 @@ export class ChainRun {
     for (const member of this.#members) member.stream?.finish();
   }
 
-  #phase(direction: Direction, run: (stream: HttpStream) => Action, createMissing: boolean): PhaseOutcome {
+  async #phase(direction: Direction, run: (stream: HttpStream) => Action): Promise<PhaseOutcome> {
     for (const member of this.#members) {
       if (member.skipped) continue;
-      if (member.stream === null && createMissing) {
+      if (member.stream === null) {
         const created = this.#guard(member, () => {
           member.stream = member.chain.plugin.createStream(this.#exchange);
           return Action.Continue;
@@ -104,17 +106,32 @@ export class ChainRun {
       const action = this.#guard(member, () => run(stream));
       if (typeof action !== "number") return action;
       if (member.skipped) continue;
-      const local = stream.effects.takeLocalResponse();
-      if (local) return { kind: "local_response", response: local };
-      if (action === Action.Pause && !stream.effects.takeContinue(direction)) {
-        // Nothing can resume a stream yet (callouts and timers come later): fail instead of hanging.
-        return {
-          kind: "failed",
-          failure: new VmFailure("runtime", stream.vm.filter, `proxy_on_${direction}_headers`, "paused the stream, and nothing is pending that could resume it"),
-        };
-      }
+      const settled = await this.#settle(member, direction, action, true);
+      if (settled !== CONTINUE) return settled!;
     }
     return CONTINUE;
+  }
+
+  /**
+   * Decides what a callback's result means: a local response wins, a continue issued in the same
+   * callback wins over its Pause, and otherwise a Pause waits (when `wait`) for the stream to be
+   * resumed. Returns CONTINUE, a stop, or null for a body Pause that keeps buffering.
+   */
+  async #settle(member: Member, direction: Direction, action: Action, wait: boolean): Promise<PhaseOutcome | null> {
+    const stream = member.stream!;
+    const local = stream.effects.takeLocalResponse();
+    if (local) return { kind: "local_response", response: local };
+    if (action === Action.Continue || stream.effects.takeContinue(direction)) return CONTINUE;
+    if (!wait) return null;
+    const resumed: ResumeOutcome = await stream.waitForResume(direction, this.#pauseTimeoutMs);
+    if (resumed.kind === "continue") return CONTINUE;
+    if (resumed.kind === "local_response") return resumed;
+    if (stream.vm.failure === null) return { kind: "timed_out", filter: stream.vm.filter, ms: this.#pauseTimeoutMs };
+    if (member.chain.failurePolicy === "fail_open") {
+      member.skipped = true;
+      return CONTINUE;
+    }
+    return { kind: "failed", failure: stream.vm.failure };
   }
 
   /** Runs guest code of one member, applying its failure policy. */

@@ -7,8 +7,10 @@ import { planChain } from "../config/chain-plan.ts";
 import type { FilterEntry, GatewayConfig } from "../config/model.ts";
 import { compileRouter, type Router } from "../config/router.ts";
 import type { VmHost } from "../abi/host-api.ts";
+import { runTickIfDue } from "../abi/timers.ts";
 import type { ChainPlugin } from "./chain.ts";
 import { kongError } from "./kong-errors.ts";
+import { DEFAULT_OPTIONS, type GatewayOptions } from "./options.ts";
 import { PluginPool } from "./plugin-pool.ts";
 import { proxy } from "./proxy.ts";
 
@@ -33,12 +35,14 @@ export class Gateway {
   readonly #plans: PlannedPlugin[][];
   readonly #pool: PluginPool;
   readonly #host: VmHost;
+  readonly #options: GatewayOptions;
 
-  constructor(config: GatewayConfig, modules: Readonly<Record<string, WebAssembly.Module>>, host: VmHost) {
+  constructor(config: GatewayConfig, modules: Readonly<Record<string, WebAssembly.Module>>, host: VmHost, options: Partial<GatewayOptions> = {}) {
     this.#config = config;
     this.#router = compileRouter(config);
     this.#host = host;
-    this.#pool = new PluginPool(modules, host);
+    this.#options = { ...DEFAULT_OPTIONS, ...options };
+    this.#pool = new PluginPool(config, modules, host, this.#options.calloutTimeoutMs);
     this.#plans = config.routes.map((_, routeIndex) =>
       planChain(config, routeIndex).map(({ filter, from }) => {
         const owner = from === "service" ? config.services[config.routes[routeIndex].service!] : config.routes[routeIndex];
@@ -52,7 +56,19 @@ export class Gateway {
     return this.#config;
   }
 
+  /** Runs `on_tick` of every started plugin whose tick is due (no background timers exist). */
+  runDueTicks(): void {
+    for (const plugin of this.#pool.plugins) {
+      try {
+        runTickIfDue(plugin.vm, plugin.root);
+      } catch {
+        // A trapping tick is logged by the VM, which is rebuilt on its next request.
+      }
+    }
+  }
+
   async handle(request: Request, context: RequestContext): Promise<Response> {
+    context.waitUntil(Promise.resolve().then(() => this.runDueTicks()));
     const receivedAt = Date.now();
     const requestId = newRequestId();
     const url = new URL(request.url);
@@ -86,6 +102,7 @@ export class Gateway {
       plugins,
       requestId,
       receivedAt,
+      options: this.#options,
       waitUntil: (promise) => context.waitUntil(promise),
       log: (message) => this.#log(route.name ?? route.id, `request ${requestId}: ${message}`),
     });

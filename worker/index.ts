@@ -5,22 +5,26 @@
  */
 import type { GatewayBundle } from "./bundle.ts";
 import { createApp } from "./app.ts";
-import { consoleHost, parseLogLevel } from "./console-host.ts";
+import { consoleHost } from "./console-host.ts";
 import { Gateway } from "./gateway.ts";
+import { optionsFromBindings, type GatewayOptionBindings } from "./options.ts";
 
 export type { GatewayBundle } from "./bundle.ts";
 export { Gateway } from "./gateway.ts";
 
-/** Bindings the gateway reads. */
-export interface GatewayEnv {
-  /** Filter log level: trace, debug, info (default), warn, error, critical. */
-  PROXY_WASM_LOG_LEVEL?: string;
-}
+/** Bindings the gateway reads (see worker/options.ts). */
+export type GatewayEnv = GatewayOptionBindings;
 
 export function createWorker(bundle: GatewayBundle): ExportedHandler<GatewayEnv> {
   let gateway: Gateway | null = null;
   let env: GatewayEnv = {};
-  const app = createApp(() => (gateway ??= new Gateway(bundle.config, bundle.modules, consoleHost(parseLogLevel(env.PROXY_WASM_LOG_LEVEL)))));
+  const app = createApp(() => {
+    if (gateway === null) {
+      const options = optionsFromBindings(env);
+      gateway = new Gateway(bundle.config, bundle.modules, consoleHost(options.logLevel), options);
+    }
+    return gateway;
+  });
   return {
     fetch(request, bindings, ctx) {
       env = bindings ?? {};

@@ -18,6 +18,11 @@ export type KongError = keyof typeof KONG_MESSAGES;
 /** A gateway-generated error response, timed from `startedAt` (ms) for `X-Kong-Response-Latency`. */
 export function kongError(error: KongError, requestId: string, startedAt: number): Response {
   const [status, message] = KONG_MESSAGES[error];
+  return kongErrorWithMessage(status, message, requestId, startedAt);
+}
+
+/** The same shape with a status and message of our own, for cases Kong has no message for. */
+export function kongErrorWithMessage(status: number, message: string, requestId: string, startedAt: number): Response {
   return new Response(JSON.stringify({ message, request_id: requestId }), {
     status,
     headers: {

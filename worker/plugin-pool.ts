@@ -9,7 +9,8 @@ import type { VmHost } from "../abi/host-api.ts";
 import { encodeUtf8 } from "../abi/memory.ts";
 import { Plugin } from "../abi/plugin.ts";
 import { Vm } from "../abi/vm.ts";
-import type { FilterEntry } from "../config/model.ts";
+import type { FilterEntry, GatewayConfig } from "../config/model.ts";
+import { calloutHost } from "./callouts.ts";
 
 /** A plugin ready to serve, or why it cannot. */
 export type PluginSlot = { ok: true; plugin: Plugin } | { ok: false; failure: VmFailure };
@@ -17,13 +18,22 @@ export type PluginSlot = { ok: true; plugin: Plugin } | { ok: false; failure: Vm
 export class PluginPool {
   readonly #modules: Readonly<Record<string, WebAssembly.Module>>;
   readonly #host: VmHost;
+  readonly #config: GatewayConfig;
+  readonly #calloutTimeoutMs: number;
   readonly #plugins = new Map<string, Plugin>();
   /** Configurations a filter rejected: deterministic, so they are not retried on every request. */
   readonly #rejected = new Map<string, VmFailure>();
 
-  constructor(modules: Readonly<Record<string, WebAssembly.Module>>, host: VmHost) {
+  constructor(config: GatewayConfig, modules: Readonly<Record<string, WebAssembly.Module>>, host: VmHost, calloutTimeoutMs: number) {
+    this.#config = config;
     this.#modules = modules;
     this.#host = host;
+    this.#calloutTimeoutMs = calloutTimeoutMs;
+  }
+
+  /** The plugins started so far. */
+  get plugins(): IterableIterator<Plugin> {
+    return this.#plugins.values();
   }
 
   /** The plugin for the chain entry `key`, started if needed. */
@@ -49,7 +59,8 @@ export class PluginPool {
     if (!module) throw new VmFailure("instantiate", entry.name, "instantiate", new Error("the filter is not in this bundle"));
     const abi = detectAbiVersion(module);
     if (!abi) throw new VmFailure("instantiate", entry.name, "instantiate", new Error("not a Proxy-Wasm module"));
-    const vm = Vm.create(module, { filter: entry.name, vmId: entry.name, abi, env: entry.env, host: this.#host });
+    const callouts = calloutHost(this.#config, entry, this.#calloutTimeoutMs);
+    const vm = Vm.create(module, { filter: entry.name, vmId: entry.name, abi, env: entry.env, host: this.#host, callouts });
     return Plugin.start(vm, {
       name: entry.name,
       rootId: entry.rootId,

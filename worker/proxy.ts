@@ -1,19 +1,23 @@
 /**
  * One proxied request: run the chain's request phases, fetch the service, run the response
- * phases, answer with Kong's headers. Teardown callbacks run after the response (waitUntil).
+ * phases, answer with Kong's headers. Teardown callbacks run once the response is done
+ * (`waitUntil`), also when the request ended early or the client went away.
  * @module
  */
 import type { LocalResponse } from "../abi/context.ts";
+import { VmFailure } from "../abi/errors.ts";
 import { HttpExchange } from "../abi/exchange.ts";
 import { HeaderMap } from "../abi/header-map.ts";
 import type { RouteConfig, ServiceConfig } from "../config/model.ts";
 import { upstreamPath } from "../config/upstream-path.ts";
-import { BodyStopped, bodyFilter } from "./body-filter.ts";
+import { BodyStopped, filteredBody, prefetch } from "./body-filter.ts";
 import { ChainRun, type ChainPlugin, type StopOutcome } from "./chain.ts";
 import { requestHeaderMap, responseHeaderMap, statusOf, toHeaders } from "./header-maps.ts";
 import { SERVER } from "./identity.ts";
-import { kongError } from "./kong-errors.ts";
+import { kongError, kongErrorWithMessage } from "./kong-errors.ts";
+import type { GatewayOptions } from "./options.ts";
 import { RequestProperties, type RequestFacts } from "./properties.ts";
+import { addUpstreamHeaders } from "./upstream-headers.ts";
 
 /** Everything routing decided for one request. */
 export interface RoutedRequest {
@@ -26,6 +30,7 @@ export interface RoutedRequest {
   plugins: ChainPlugin[];
   requestId: string;
   receivedAt: number;
+  options: GatewayOptions;
   waitUntil(promise: Promise<unknown>): void;
   log(message: string): void;
 }
@@ -47,9 +52,48 @@ function upstreamUrl(routed: RoutedRequest, path: string): string {
   return serviceOrigin(routed.service) + upstreamPath(routed.route, routed.service, pathname, matched) + query;
 }
 
-function via(existing: string | null): string {
-  const ours = `1.1 ${SERVER}`;
-  return existing ? `${existing}, ${ours}` : ours;
+/** A request's chain with its teardown, which runs exactly once. */
+class Flight {
+  readonly chain: ChainRun;
+  readonly exchange: HttpExchange;
+  #finished = false;
+
+  constructor(
+    readonly routed: RoutedRequest,
+    exchange: HttpExchange,
+  ) {
+    this.exchange = exchange;
+    this.chain = new ChainRun(routed.plugins, exchange, routed.options.pauseTimeoutMs);
+  }
+
+  finish = (): void => {
+    if (this.#finished) return;
+    this.#finished = true;
+    this.chain.finish();
+  };
+
+  finishLater(): void {
+    this.routed.waitUntil(Promise.resolve().then(this.finish));
+  }
+
+  /** A gateway error response for a stop; teardown follows. */
+  fail(outcome: Exclude<StopOutcome, { kind: "local_response" }> | { kind: "too_large"; limit: number }, direction: "request" | "response"): Response {
+    const { routed } = this;
+    this.finishLater();
+    switch (outcome.kind) {
+      case "failed":
+        routed.log(outcome.failure.message);
+        return kongError("filterFailure", routed.requestId, routed.receivedAt);
+      case "timed_out":
+        routed.log(`filter "${outcome.filter}" paused the ${direction} and did not resume it within ${outcome.ms} ms`);
+        return kongErrorWithMessage(504, "A filter paused the request and did not resume it in time", routed.requestId, routed.receivedAt);
+      case "too_large":
+        routed.log(`a filter buffered more than ${outcome.limit} bytes of the ${direction} body`);
+        return direction === "request"
+          ? kongErrorWithMessage(413, "Request size limit exceeded", routed.requestId, routed.receivedAt)
+          : kongError("badUpstreamResponse", routed.requestId, routed.receivedAt);
+    }
+  }
 }
 
 export async function proxy(routed: RoutedRequest): Promise<Response> {
@@ -65,25 +109,18 @@ export async function proxy(routed: RoutedRequest): Promise<Response> {
   const properties = new RequestProperties(facts);
   const exchange = new HttpExchange(requestHeaderMap(request, url), properties);
   properties.exchange = exchange;
-  const chain = new ChainRun(routed.plugins, exchange);
-  let finished = false;
-  const finish = () => {
-    if (finished) return;
-    finished = true;
-    chain.finish();
-  };
-
+  const flight = new Flight(routed, exchange);
   try {
-    const hasBody = request.body !== null;
-    const requestOutcome = chain.requestHeaders(!hasBody);
-    if (requestOutcome.kind !== "continue") return respondEarly(routed, chain, exchange, requestOutcome, finish);
+    const requestOutcome = await flight.chain.requestHeaders(request.body === null);
+    if (requestOutcome.kind === "local_response") return localReply(flight, requestOutcome.response);
+    if (requestOutcome.kind !== "continue") return flight.fail(requestOutcome, "request");
 
     const headers = toHeaders(exchange.requestHeaders);
-    headers.set("x-kong-request-id", requestId);
+    addUpstreamHeaders(headers, request, url, requestId, routed.route.stripPath ? routed.matchedPath : null);
     let body: ReadableStream<Uint8Array> | null = request.body;
-    if (body !== null && chain.handles("on_request_body")) {
+    if (body !== null && flight.chain.handles("on_request_body")) {
       headers.delete("content-length");
-      body = body.pipeThrough(bodyFilter(chain, exchange, "request", () => {}));
+      body = filteredBody(body, flight.chain, exchange, "request", { bufferLimit: routed.options.bodyBufferLimit, onEnd: () => {} });
     }
     const upstreamStart = Date.now();
     let upstream: Response;
@@ -96,21 +133,25 @@ export async function proxy(routed: RoutedRequest): Promise<Response> {
         signal: AbortSignal.timeout(routed.service.connectTimeout + routed.service.readTimeout),
       });
     } catch (error) {
-      if (error instanceof BodyStopped) return respondEarly(routed, chain, exchange, error.outcome, finish);
+      const stopped = error instanceof BodyStopped ? error : error instanceof Error && error.cause instanceof BodyStopped ? error.cause : null;
+      if (stopped) {
+        if (stopped.outcome.kind === "local_response") return localReply(flight, stopped.outcome.response);
+        return flight.fail(stopped.outcome, "request");
+      }
       const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
       routed.log(`upstream request failed: ${error instanceof Error ? error.message : String(error)}`);
-      finish();
+      flight.finishLater();
       return kongError(timedOut ? "upstreamTimeout" : "badUpstreamResponse", requestId, receivedAt);
     }
     const upstreamLatency = Date.now() - upstreamStart;
-    return respond(chain, exchange, upstream, finish, routed, {
-      via: via(upstream.headers.get("via")),
+    return await respond(flight, upstream, {
+      via: upstream.headers.get("via") ? `${upstream.headers.get("via")}, 1.1 ${SERVER}` : `1.1 ${SERVER}`,
       "x-kong-upstream-latency": String(upstreamLatency),
       "x-kong-proxy-latency": String(upstreamStart - receivedAt),
       "x-kong-request-id": requestId,
     });
   } catch (error) {
-    finish();
+    flight.finishLater();
     throw error;
   }
 }
@@ -119,65 +160,64 @@ export async function proxy(routed: RoutedRequest): Promise<Response> {
  * Runs the response phases over `response` and builds what the client gets. A local response
  * from `on_response_headers` replaces the upstream's once; the replacement cannot be replaced.
  */
-function respond(
-  chain: ChainRun,
-  exchange: HttpExchange,
-  response: Response,
-  finish: () => void,
-  routed: RoutedRequest,
-  extraHeaders: Record<string, string>,
-  replaceable = true,
-): Response {
+async function respond(flight: Flight, response: Response, extraHeaders: Record<string, string>, replaceable = true): Promise<Response> {
+  const { routed, exchange, chain } = flight;
   exchange.responseHeaders = responseHeaderMap(response);
   const bodyless = response.body === null || NO_BODY_STATUSES.has(response.status) || routed.request.method === "HEAD";
-  const outcome = chain.responseHeaders(bodyless);
+  const outcome = await chain.responseHeaders(bodyless);
   if (outcome.kind === "local_response" && replaceable) {
     response.body?.cancel().catch(() => {});
-    return localReply(chain, exchange, outcome.response, finish, routed);
+    return localReply(flight, outcome.response);
   }
-  if (outcome.kind === "local_response") {
-    routed.log("a local response during the response to a local response is ignored");
-  }
-  if (outcome.kind === "failed") {
+  if (outcome.kind === "local_response") routed.log("a local response while answering a local response is ignored");
+  else if (outcome.kind !== "continue") {
     response.body?.cancel().catch(() => {});
-    routed.log(outcome.failure.message);
-    finish();
-    return kongError("filterFailure", routed.requestId, routed.receivedAt);
+    return flight.fail(outcome, "response");
   }
   const headers = toHeaders(exchange.responseHeaders);
   for (const [name, value] of Object.entries(extraHeaders)) headers.set(name, value);
-  let body: ReadableStream<Uint8Array> | null = bodyless ? null : response.body;
-  if (body !== null && chain.handles("on_response_body")) {
-    // Filters may change the body's length: the response goes out chunked.
-    headers.delete("content-length");
-    body = body.pipeThrough(bodyFilter(chain, exchange, "response", finish));
-  } else {
-    routed.waitUntil(Promise.resolve().then(finish));
+  const status = statusOf(exchange.responseHeaders, response.status);
+  if (bodyless || response.body === null || !chain.handles("on_response_body")) {
+    flight.finishLater();
+    return new Response(bodyless ? null : response.body, { status, headers });
   }
-  return new Response(body, { status: statusOf(exchange.responseHeaders, response.status), headers });
+  const filtered = filteredBody(response.body, chain, exchange, "response", { bufferLimit: routed.options.bodyBufferLimit, onEnd: flight.finish });
+  let prefetched: Awaited<ReturnType<typeof prefetch>>;
+  try {
+    prefetched = await prefetch(filtered);
+  } catch (error) {
+    if (!(error instanceof BodyStopped)) throw error;
+    if (error.outcome.kind === "local_response") {
+      if (replaceable) return localReply(flight, error.outcome.response);
+      const failure = new VmFailure("runtime", "chain", "proxy_on_response_body", "a local response while answering a local response");
+      return flight.fail({ kind: "failed", failure }, "response");
+    }
+    return flight.fail(error.outcome, "response");
+  }
+  if (prefetched.complete !== null) {
+    // The whole body is known before the headers go out: its length is exact, whatever filters did.
+    headers.set("content-length", String(prefetched.complete.length));
+    return new Response(prefetched.complete, { status, headers });
+  }
+  // Filters may still change the rest of the body: it goes out chunked.
+  headers.delete("content-length");
+  return new Response(prefetched.rest, { status, headers });
 }
 
 /** A response produced by a filter (local response), run through the response phases like any other. */
-function localReply(chain: ChainRun, exchange: HttpExchange, local: LocalResponse, finish: () => void, routed: RoutedRequest): Response {
+function localReply(flight: Flight, local: LocalResponse): Promise<Response> {
+  const { routed } = flight;
   const headers = toHeaders(new HeaderMap(local.headers));
   if (local.body.length > 0 && !headers.has("content-type")) headers.set("content-type", "text/plain");
   const response = new Response(NO_BODY_STATUSES.has(local.status) ? null : local.body, { status: local.status, headers });
-  return respond(chain, exchange, response, finish, routed, {
-    server: SERVER,
-    "x-kong-request-id": routed.requestId,
-    "x-kong-response-latency": String(Math.max(0, Date.now() - routed.receivedAt)),
-  }, false);
-}
-
-function respondEarly(
-  routed: RoutedRequest,
-  chain: ChainRun,
-  exchange: HttpExchange,
-  outcome: StopOutcome,
-  finish: () => void,
-): Response {
-  if (outcome.kind === "local_response") return localReply(chain, exchange, outcome.response, finish, routed);
-  routed.log(outcome.failure.message);
-  finish();
-  return kongError("filterFailure", routed.requestId, routed.receivedAt);
+  return respond(
+    flight,
+    response,
+    {
+      server: SERVER,
+      "x-kong-request-id": routed.requestId,
+      "x-kong-response-latency": String(Math.max(0, Date.now() - routed.receivedAt)),
+    },
+    false,
+  );
 }

@@ -2,12 +2,13 @@
  * Host calls of proxy-wasm-abi.md §1.2: configurations and body buffers.
  * @module
  */
-import type { Context } from "../context.ts";
 import { BufferType, Status } from "../types.ts";
 import type { Vm } from "../vm.ts";
 
 /** The bytes of buffer `type` as the active context may see them now, or null when unavailable. */
-function readableBuffer(context: Context | null, type: number): Uint8Array | null {
+function readableBuffer(vm: Vm, type: number): Uint8Array | null {
+  if (type === BufferType.HttpCallResponseBody) return vm.callResponse?.body ?? null;
+  const context = vm.activeContext;
   if (context === null) return null;
   const root = context.kind === "root" ? context : context.root;
   switch (type) {
@@ -39,7 +40,7 @@ export function proxy_get_configuration(vm: Vm, ptrOut: number, lenOut: number):
 
 export function proxy_get_buffer_bytes(vm: Vm, type: number, start: number, maxSize: number, ptrOut: number, lenOut: number): number {
   if (!knownBufferType(type)) return Status.BadArgument;
-  const buffer = readableBuffer(vm.activeContext, type);
+  const buffer = readableBuffer(vm, type);
   if (buffer === null) return Status.NotFound;
   // Rust passes max 0xFFFFFFFF and Go 0x7FFFFFFF: clamp in unsigned arithmetic, never fail.
   const from = Math.min(start >>> 0, buffer.length);
@@ -49,7 +50,7 @@ export function proxy_get_buffer_bytes(vm: Vm, type: number, start: number, maxS
 
 export function proxy_get_buffer_status(vm: Vm, type: number, lengthOut: number, flagsOut: number): number {
   if (!knownBufferType(type)) return Status.BadArgument;
-  const buffer = readableBuffer(vm.activeContext, type);
+  const buffer = readableBuffer(vm, type);
   if (buffer === null) return Status.NotFound;
   if (!vm.memory.writeU32(lengthOut, buffer.length) || !vm.memory.writeU32(flagsOut, 0)) return Status.InvalidMemoryAccess;
   return Status.Ok;

@@ -4,7 +4,7 @@
  * is not writable in the current phase answer BadArgument, as Envoy does.
  * @module
  */
-import type { HeaderMap } from "../header-map.ts";
+import { HeaderMap } from "../header-map.ts";
 import { decodePairs, encodePairs } from "../pairs.ts";
 import { MapType, Status } from "../types.ts";
 import type { Vm } from "../vm.ts";
@@ -14,6 +14,11 @@ function knownMapType(type: number): boolean {
 }
 
 function readable(vm: Vm, type: number): HeaderMap | null {
+  if (type === MapType.HttpCallResponseHeaders || type === MapType.HttpCallResponseTrailers) {
+    const response = vm.callResponse;
+    if (response === null) return null;
+    return new HeaderMap(type === MapType.HttpCallResponseHeaders ? response.headers : response.trailers);
+  }
   const context = vm.activeContext;
   return context?.kind === "stream" ? context.exchange.readableMap(type) : null;
 }

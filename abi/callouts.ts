@@ -1,0 +1,67 @@
+/**
+ * HTTP callouts (proxy-wasm-abi.md §5.7): dispatch, then deliver the response to the root
+ * context of the plugin that made the call, later and never from inside a guest call; then wake
+ * the stream that waits for it (Kong: it resumes by itself after its last callout).
+ * @module
+ */
+import type { CalloutRequest, CalloutResult } from "./callout-api.ts";
+import type { RootContext, StreamContext } from "./context.ts";
+import { describe, VmFailure } from "./errors.ts";
+import { LogLevel, Status } from "./types.ts";
+import type { Vm } from "./vm.ts";
+
+/** Dispatches a callout for the active context; returns the status and, when OK, the token. */
+export function dispatchHttpCall(vm: Vm, request: CalloutRequest): { status: Status; token: number } {
+  const context = vm.activeContext;
+  if (context === null) return { status: Status.BadArgument, token: 0 };
+  if (vm.callouts === null) return { status: Status.BadArgument, token: 0 };
+  const root = context.kind === "root" ? context : context.root;
+  const sent = vm.callouts.send(request);
+  if (typeof sent === "number") return { status: sent, token: 0 };
+  const token = vm.newCalloutToken();
+  const stream = context.kind === "stream" ? context : null;
+  root.callouts.set(token, { stream });
+  if (stream) stream.pendingCallouts++;
+  sent.then(
+    (result) => deliver(vm, root, token, result),
+    (error: unknown) => {
+      vm.log(LogLevel.Error, `callout ${token} to ${request.upstream} failed: ${describe(error)}`);
+      deliver(vm, root, token, { ok: false, reason: "broken connection" });
+    },
+  );
+  return { status: Status.Ok, token };
+}
+
+/** Wakes every stream of the VM whose filter asked to continue or replied during a callback. */
+export function wakeStreams(vm: Vm, delivered: StreamContext | null = null): void {
+  for (const context of vm.contexts.values()) {
+    if (context.kind === "stream") context.wake(context === delivered);
+  }
+}
+
+function deliver(vm: Vm, root: RootContext, token: number, result: CalloutResult): void {
+  const pending = root.callouts.get(token);
+  root.callouts.delete(token);
+  const stream = pending?.stream ?? null;
+  if (stream) stream.pendingCallouts--;
+  root.lastStatus = result.ok ? { code: Status.Ok, message: "" } : { code: Status.BrokenConnection, message: result.reason };
+  const callback = vm.exports.on_http_call_response;
+  if (vm.failure === null && callback && vm.contexts.has(root.id)) {
+    const response = result.ok ? result.response : null;
+    vm.callResponse = response ?? { headers: [], body: new Uint8Array(0), trailers: [] };
+    try {
+      const counts = response ? [response.headers.length, response.body.length, response.trailers.length] : [0, 0, 0];
+      vm.call(root, "proxy_on_http_call_response", callback, [root.id, token, ...counts]);
+    } catch (error) {
+      const reason = error instanceof VmFailure ? error.message : describe(error);
+      for (const context of vm.contexts.values()) if (context.kind === "stream") context.fail(reason);
+      return;
+    } finally {
+      vm.callResponse = null;
+    }
+  } else if (vm.failure !== null) {
+    stream?.fail(vm.failure.message);
+    return;
+  }
+  wakeStreams(vm, stream);
+}

@@ -1,0 +1,45 @@
+/**
+ * Gateway settings an operator can change through bindings (wrangler `[vars]`, workerd bindings).
+ * @module
+ */
+import type { LogLevel } from "../abi/types.ts";
+import { parseLogLevel } from "./console-host.ts";
+
+export interface GatewayOptions {
+  /** How long a paused stream may wait for a continue before the request fails (504). */
+  pauseTimeoutMs: number;
+  /** The most a paused filter may buffer of a body: over it, 413 (request) or 502 (response). */
+  bodyBufferLimit: number;
+  /** The longest a callout may take. */
+  calloutTimeoutMs: number;
+  logLevel: LogLevel;
+}
+
+/** The bindings that set GatewayOptions; each is optional. */
+export interface GatewayOptionBindings {
+  PROXY_WASM_LOG_LEVEL?: string;
+  PROXY_WASM_PAUSE_TIMEOUT_MS?: string;
+  PROXY_WASM_BODY_BUFFER_LIMIT?: string;
+  PROXY_WASM_CALLOUT_TIMEOUT_MS?: string;
+}
+
+export const DEFAULT_OPTIONS: GatewayOptions = {
+  pauseTimeoutMs: 60_000,
+  bodyBufferLimit: 8 * 1024 * 1024,
+  calloutTimeoutMs: 60_000,
+  logLevel: parseLogLevel(undefined),
+};
+
+function positive(value: string | undefined, fallback: number): number {
+  const parsed = Number(value);
+  return value !== undefined && Number.isFinite(parsed) && parsed > 0 ? parsed : fallback;
+}
+
+export function optionsFromBindings(env: GatewayOptionBindings | undefined): GatewayOptions {
+  return {
+    pauseTimeoutMs: positive(env?.PROXY_WASM_PAUSE_TIMEOUT_MS, DEFAULT_OPTIONS.pauseTimeoutMs),
+    bodyBufferLimit: positive(env?.PROXY_WASM_BODY_BUFFER_LIMIT, DEFAULT_OPTIONS.bodyBufferLimit),
+    calloutTimeoutMs: positive(env?.PROXY_WASM_CALLOUT_TIMEOUT_MS, DEFAULT_OPTIONS.calloutTimeoutMs),
+    logLevel: parseLogLevel(env?.PROXY_WASM_LOG_LEVEL),
+  };
+}

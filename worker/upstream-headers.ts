@@ -1,0 +1,24 @@
+/**
+ * The headers Kong adds to the upstream request: `X-Forwarded-*`, `X-Real-IP`,
+ * `X-Kong-Request-Id`, `Via` (kong-wasm-reference.md §2).
+ * @module
+ */
+import { SERVER } from "./identity.ts";
+
+export function addUpstreamHeaders(headers: Headers, request: Request, url: URL, requestId: string, forwardedPrefix: string | null): void {
+  const client = request.headers.get("cf-connecting-ip");
+  if (client !== null) {
+    const earlier = request.headers.get("x-forwarded-for");
+    headers.set("x-forwarded-for", earlier ? `${earlier}, ${client}` : client);
+    headers.set("x-real-ip", client);
+  }
+  const scheme = url.protocol.slice(0, -1);
+  headers.set("x-forwarded-proto", scheme);
+  headers.set("x-forwarded-host", url.hostname);
+  headers.set("x-forwarded-port", url.port || (scheme === "https" ? "443" : "80"));
+  headers.set("x-forwarded-path", url.pathname);
+  if (forwardedPrefix !== null) headers.set("x-forwarded-prefix", forwardedPrefix);
+  headers.set("x-kong-request-id", requestId);
+  const via = request.headers.get("via");
+  headers.set("via", via ? `${via}, 1.1 ${SERVER}` : `1.1 ${SERVER}`);
+}
