@@ -7,7 +7,9 @@
 import { copyFile, mkdir, rm, stat, writeFile } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
 import type { GatewayConfig } from "../config/model.ts";
+import type { BundledFilter } from "../worker/bundle.ts";
 import { renderEntry, renderWranglerToml } from "./entry-source.ts";
+import { describeFilter } from "./filter-facts.ts";
 import { scanFiltersFolder, verifyProxyWasm, type FiltersFolder } from "./filters-folder.ts";
 import type { BuildOptions } from "./options.ts";
 import { WORKER_ENTRY } from "./package-paths.ts";
@@ -34,11 +36,13 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const folder = await filtersFolder(options);
   const config = await readGatewayConfig(options.config, folder, options.filters);
   const filters = usedFilterNames(config);
+  const filterFacts: Record<string, BundledFilter> = {};
   for (const name of filters) {
     // The loader already rejected unknown names; this guards against a loader that did not.
     const filter = folder.get(name);
     if (!filter) throw new Error(`config names filter "${name}" that the filters folder lacks`);
     await verifyProxyWasm(filter);
+    filterFacts[name] = await describeFilter(filter);
   }
 
   const outDir = resolve(options.out);
@@ -54,6 +58,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const entry = renderEntry({
     config,
     filters,
+    filterFacts,
     workerImport: importSpecifier(outDir, WORKER_ENTRY),
     configPath: options.config,
     filtersDir: options.filters,

@@ -5,12 +5,15 @@
  * @module
  */
 import type { GatewayConfig } from "../config/model.ts";
+import type { BundledFilter } from "../worker/bundle.ts";
 
 /** What the generated entry needs to know. */
 export interface EntrySource {
   config: GatewayConfig;
   /** Filter names; each is imported from `./filters/<name>.wasm`. */
   filters: readonly string[];
+  /** Meta (schema), ABI version, size and imports of each filter, for run-time validation and the admin API. */
+  filterFacts?: Readonly<Record<string, BundledFilter>>;
   /** Import specifier of the gateway's `worker/index.ts`, relative to the entry. */
   workerImport: string;
   /** Where it came from, for the header comment. */
@@ -34,7 +37,9 @@ export function renderEntry(source: EntrySource): string {
     ...modules,
     `};`,
     ``,
-    `export default createWorker({ config, modules });`,
+    `const filters = ${JSON.stringify(source.filterFacts ?? {}, null, 2)};`,
+    ``,
+    `export default createWorker({ config, modules, filters });`,
     ``,
   ].join("\n");
 }

@@ -5,6 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import type { GatewayConfig } from "../config/model.ts";
+import { validateFilterConfigSchema } from "../config/filter-schema.ts";
 import { loadDeclarativeConfig } from "../config/load.ts";
 import { CliError } from "./cli-error.ts";
 import type { FiltersFolder } from "./filters-folder.ts";
@@ -23,7 +24,7 @@ export async function readGatewayConfig(configPath: string, filters: FiltersFold
     if (code === "EISDIR") throw new CliError(`declarative config '${configPath}' is a directory, not a file`);
     throw new CliError(`cannot read declarative config '${configPath}': ${(error as Error).message}`);
   }
-  return loadDeclarativeConfig(text, { fileName: configPath, filters, filtersDir });
+  return loadDeclarativeConfig(text, { fileName: configPath, filters, filtersDir, validateFilterConfig: validateFilterConfigSchema });
 }
 
 /** Names of the filters the config's chains use, enabled or not, in order of first appearance. */
