@@ -108,6 +108,20 @@ describe("proxy-wasm-workers build", () => {
     expect(run.stderr).toMatch(/filter "greeting" \(filters\/greeting\.meta\.json\): JSON decode error/);
   });
 
+  it("checks a JSON config against the filter's config_schema", async () => {
+    const { dir, filters } = await project("schema", "greeting");
+    await writeFile(join(filters, "greeting.wasm"), EMPTY_WASM);
+    const schema = { type: "object", properties: { my_greeting: { type: "string" } }, required: ["my_greeting"] };
+    await writeFile(join(filters, "greeting.meta.json"), JSON.stringify({ config_schema: schema }));
+    await writeFile(
+      join(dir, "kong.yml"),
+      `_format_version: "3.0"\nservices:\n  - name: demo\n    url: http://127.0.0.1:9\n    filter_chains:\n      - filters:\n          - name: greeting\n            config:\n              greeting: hi\n`,
+    );
+    const run = runCli(["build", "--config", "kong.yml", "--filters", "filters"], dir);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/kong\.yml:9 services\[0\]\.filter_chains\[0\]\.filters\[0\]\.config: .*my_greeting/);
+  });
+
   it("takes the config and filters folder from Kong's environment variables", async () => {
     ensureBuiltFilters();
     const { dir } = await project("kong-env", "greeting");
