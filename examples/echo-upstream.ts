@@ -1,6 +1,7 @@
 /**
  * A small HTTP upstream that answers every request with a JSON echo of it
- * (method, path, query, headers, body), like httpbin's `/anything`.
+ * (method, path, query, headers, body), like httpbin's `/anything`. Two paths behave like
+ * httpbin's: `/status/<code>` answers that status, `/delay/<ms>` waits before answering.
  * Used by the quick start and by the tests.
  * @module
  */
@@ -42,8 +43,11 @@ async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> 
     headers,
     body: await readBody(req),
   };
+  const delay = /^\/delay\/(\d+)/.exec(url.pathname);
+  if (delay) await new Promise((resolve) => setTimeout(resolve, Math.min(Number(delay[1]), 30_000)));
+  const status = /^\/status\/(\d{3})/.exec(url.pathname);
   const text = JSON.stringify(echo, null, 2) + "\n";
-  res.writeHead(200, {
+  res.writeHead(status ? Number(status[1]) : 200, {
     "content-type": "application/json",
     "content-length": Buffer.byteLength(text),
     "x-echo-upstream": "1",

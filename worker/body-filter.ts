@@ -22,6 +22,8 @@ export interface BodyFilterOptions {
   bufferLimit: number;
   /** Called once when the body ended, failed or was cancelled. */
   onEnd(): void;
+  /** Called when the body stops; fetch does not pass the error itself on. */
+  onStop?(stop: BodyStopped): void;
 }
 
 const EMPTY = new Uint8Array(0);
@@ -96,8 +98,13 @@ export function filteredBody(
           }
         } catch (error) {
           reader.cancel(error).catch(() => {});
+          if (error instanceof BodyStopped) options.onStop?.(error);
           end();
-          throw error;
+          // A request body's reader (fetch) was aborted by onStop; erroring it too would only
+          // surface as an unhandled rejection. A response body must error: the client has to
+          // see that its body is cut short.
+          if (direction === "request" && error instanceof BodyStopped) controller.close();
+          else controller.error(error);
         }
       },
       cancel(reason) {

@@ -118,9 +118,20 @@ export async function proxy(routed: RoutedRequest): Promise<Response> {
     const headers = toHeaders(exchange.requestHeaders);
     addUpstreamHeaders(headers, request, url, requestId, routed.route.stripPath ? routed.matchedPath : null);
     let body: ReadableStream<Uint8Array> | null = request.body;
+    const stop: { body: BodyStopped | null } = { body: null };
+    // A stopped request body must abort the upstream request, or the upstream could take the
+    // part it got for the whole request.
+    const abort = new AbortController();
     if (body !== null && flight.chain.handles("on_request_body")) {
       headers.delete("content-length");
-      body = filteredBody(body, flight.chain, exchange, "request", { bufferLimit: routed.options.bodyBufferLimit, onEnd: () => {} });
+      body = filteredBody(body, flight.chain, exchange, "request", {
+        bufferLimit: routed.options.bodyBufferLimit,
+        onEnd: () => {},
+        onStop: (stopped) => {
+          stop.body = stopped;
+          abort.abort();
+        },
+      });
     }
     const upstreamStart = Date.now();
     let upstream: Response;
@@ -130,13 +141,13 @@ export async function proxy(routed: RoutedRequest): Promise<Response> {
         headers,
         body,
         redirect: "manual",
-        signal: AbortSignal.timeout(routed.service.connectTimeout + routed.service.readTimeout),
+        signal: AbortSignal.any([abort.signal, AbortSignal.timeout(routed.service.connectTimeout + routed.service.readTimeout)]),
       });
     } catch (error) {
-      const stopped = error instanceof BodyStopped ? error : error instanceof Error && error.cause instanceof BodyStopped ? error.cause : null;
-      if (stopped) {
-        if (stopped.outcome.kind === "local_response") return localReply(flight, stopped.outcome.response);
-        return flight.fail(stopped.outcome, "request");
+      if (stop.body !== null) {
+        const { outcome } = stop.body;
+        if (outcome.kind === "local_response") return localReply(flight, outcome.response);
+        return flight.fail(outcome, "request");
       }
       const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
       routed.log(`upstream request failed: ${error instanceof Error ? error.message : String(error)}`);

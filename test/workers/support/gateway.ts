@@ -23,9 +23,13 @@ export interface TestGateway {
   logs: string[];
 }
 
-/** A gateway for `yaml` (`$UPSTREAM` is replaced by the echo upstream's URL). */
-export function gatewayFor(yaml: string): TestGateway {
-  const config = loadDeclarativeConfig(yaml.replaceAll("$UPSTREAM", upstreamUrl()), {
+/**
+ * A gateway for `yaml` (`$UPSTREAM` is replaced by the echo upstream's URL, `$UPSTREAM_HOST` by
+ * its `127.0.0.1:port`), with `bindings` as its env.
+ */
+export function gatewayFor(yaml: string, bindings: Record<string, string> = {}): TestGateway {
+  const text = yaml.replaceAll("$UPSTREAM_HOST", upstreamUrl().slice("http://".length)).replaceAll("$UPSTREAM", upstreamUrl());
+  const config = loadDeclarativeConfig(text, {
     fileName: "kong.yml",
     filters: catalog,
     filtersDir: "build/filters",
@@ -39,7 +43,7 @@ export function gatewayFor(yaml: string): TestGateway {
       const ctx = createExecutionContext();
       const restore = captureConsole(logs);
       try {
-        const response = await worker.fetch!(new Request(`http://${host}${path}`, rest) as any, {}, ctx);
+        const response = await worker.fetch!(new Request(`http://${host}${path}`, rest) as any, bindings, ctx);
         const text = await response.clone().arrayBuffer();
         await waitOnExecutionContext(ctx);
         void text;

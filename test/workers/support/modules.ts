@@ -1,5 +1,7 @@
 /** The filters built by `npm run build:filters`, imported as precompiled modules like the real bundle. */
 import greeting from "../../../build/filters/greeting.wasm";
+import bodyRewrite from "../../../build/guests/body-rewrite.wasm";
+import calloutAuth from "../../../build/guests/callout-auth.wasm";
 import cppSdk from "../../../build/guests/cpp-sdk-add-header.wasm";
 import goSdk from "../../../build/guests/go-sdk-add-header.wasm";
 import rustSdk from "../../../build/guests/rust-sdk-add-header.wasm";
@@ -9,6 +11,8 @@ import v010 from "../../../build/guests/v010-add-header.wasm";
 
 export const modules: Record<string, WebAssembly.Module> = {
   greeting,
+  "body-rewrite": bodyRewrite,
+  "callout-auth": calloutAuth,
   "cpp-sdk-add-header": cppSdk,
   "go-sdk-add-header": goSdk,
   "rust-sdk-add-header": rustSdk,

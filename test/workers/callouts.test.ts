@@ -1,0 +1,102 @@
+import { describe, expect, it } from "vitest";
+import { gatewayFor } from "./support/gateway.ts";
+
+type Echo = { path: string; headers: Record<string, string> };
+
+function config(mode: string, extraRoute = "") {
+  return `
+_format_version: "3.0"
+services:
+  - name: auth
+    url: $UPSTREAM
+  - name: app
+    url: $UPSTREAM
+    routes:
+      - name: protected
+        paths: ["/protected"]
+        filter_chains:
+          - filters:
+              - name: callout-auth
+                config: "${mode}"
+              - name: greeting
+                config: '{"my_greeting": "after auth"}'
+${extraRoute}`;
+}
+
+describe("a filter that authenticates with a callout", () => {
+  it("lets the request through once the callout allows it, resuming by itself (Kong)", async () => {
+    const gateway = gatewayFor(config("kong"));
+    const response = await gateway.fetch("/protected/data");
+    expect(response.status).toBe(200);
+    const echo = (await response.json()) as Echo;
+    expect(echo.path).toBe("/data");
+    expect(echo.headers["x-auth"]).toBe("allowed");
+    expect(response.headers.get("x-greeting")).toBe("after auth");
+  });
+
+  it("resumes when the filter calls proxy_continue_stream itself (Envoy)", async () => {
+    const response = await gatewayFor(config("explicit")).fetch("/protected/data");
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as Echo).headers["x-auth"]).toBe("allowed");
+  });
+
+  it("answers the filter's local 403 when the callout denies, and later filters still see the response", async () => {
+    const response = await gatewayFor(config("kong")).fetch("/protected/data", { headers: { "x-deny": "1" } });
+    expect(response.status).toBe(403);
+    expect(await response.text()).toBe("denied by auth service");
+    expect(response.headers.get("x-denied-by")).toBe("callout");
+    expect(response.headers.get("content-type")).toBe("text/plain");
+    expect(response.headers.get("x-greeting")).toBe("after auth");
+  });
+
+  it("waits for two outstanding callouts before resuming", async () => {
+    const response = await gatewayFor(config("two")).fetch("/protected/data");
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as Echo).headers["x-callout"]).toBe("done, done");
+  });
+
+  it("cannot reach a target that is neither a service nor an allowed host", async () => {
+    const response = await gatewayFor(config("nowhere")).fetch("/protected/data");
+    expect(response.status).toBe(500);
+    expect(await response.text()).toBe("nowhere refused");
+  });
+
+  it("keeps concurrent requests with interleaved callouts apart", async () => {
+    const gateway = gatewayFor(config("kong"));
+    const requests = Array.from({ length: 12 }, (_, i) => {
+      const headers: Record<string, string> = { "x-request": String(i) };
+      if (i % 3 === 0) headers["x-slow"] = "1";
+      else if (i % 4 === 1) headers["x-deny"] = "1";
+      return gateway.fetch(`/protected/${i}`, { headers }).then(async (response) => ({ i, response, body: await response.text() }));
+    });
+    for (const { i, response, body } of await Promise.all(requests)) {
+      if (i % 3 !== 0 && i % 4 === 1) {
+        expect(response.status).toBe(403);
+        continue;
+      }
+      expect(response.status).toBe(200);
+      const echo = JSON.parse(body) as Echo;
+      expect(echo.path).toBe(`/${i}`);
+      expect(echo.headers["x-request"]).toBe(String(i));
+      expect(echo.headers["x-auth"]).toBe("allowed");
+    }
+  });
+});
+
+describe("a paused chain", () => {
+  it("times out with a clear 504 instead of hanging", async () => {
+    const gateway = gatewayFor(config("pause"), { PROXY_WASM_PAUSE_TIMEOUT_MS: "200" });
+    const started = Date.now();
+    const response = await gateway.fetch("/protected/data");
+    expect(response.status).toBe(504);
+    expect(((await response.json()) as { message: string }).message).toBe("A filter paused the request and did not resume it in time");
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(gateway.logs.join("\n")).toMatch(/filter "callout-auth" paused the request and did not resume it within 200 ms/);
+  });
+
+  it("times out while a slow callout is still running", async () => {
+    const gateway = gatewayFor(config("kong"), { PROXY_WASM_PAUSE_TIMEOUT_MS: "100" });
+    const response = await gateway.fetch("/protected/data", { headers: { "x-slow": "1" } });
+    expect(response.status).toBe(504);
+  });
+});
