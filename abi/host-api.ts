@@ -3,6 +3,10 @@
  * `abi/` never sees a Request, a Response or a Workers API: only these.
  * @module
  */
+import type { ForeignFunctionRegistry } from "./foreign-functions.ts";
+import type { MetricsRegistry } from "./metrics.ts";
+import type { SharedDataStore } from "./shared-data.ts";
+import type { SharedQueueRegistry } from "./shared-queues.ts";
 import type { LogLevel, Status } from "./types.ts";
 
 /** What every VM needs from the isolate it runs in. */
@@ -17,6 +21,33 @@ export interface VmHost {
   monotonic(): bigint;
   /** Fills `bytes` with cryptographically strong random bytes. */
   random(bytes: Uint8Array): void;
+  /**
+   * Where VMs keep what outlives a callback and is shared between VMs: shared data, queues,
+   * metrics, foreign functions. Each missing member (or the whole object) falls back to an
+   * isolate-local default created on first use, so a host that passes none still works.
+   */
+  services?: HostServices;
+}
+
+/**
+ * The isolate-wide services of the Proxy-Wasm ABI. One object rather than one VmHost member
+ * each: a gateway swaps them together (e.g. for a distributed backend) and tests isolate them
+ * with one fresh object. Every member is optional.
+ */
+export interface HostServices {
+  /** Shared data (`proxy_get/set_shared_data`), scoped per VM id. */
+  sharedData?: SharedDataStore;
+  /** Shared queues (`proxy_*_shared_queue`), scoped per VM id. */
+  queues?: SharedQueueRegistry;
+  /** Metrics (`proxy_*_metric`), named per filter. */
+  metrics?: MetricsRegistry;
+  /** Foreign functions (`proxy_call_foreign_function`); default: the built-in ones. */
+  foreignFunctions?: ForeignFunctionRegistry;
+  /**
+   * Runs `task` after the current guest call has returned (queue-ready delivery); default:
+   * `queueMicrotask`. Must never run it synchronously.
+   */
+  schedule?(task: () => void): void;
 }
 
 /**

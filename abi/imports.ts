@@ -8,8 +8,11 @@ import { GuestAbort, GuestTrap, ProcExit, describe } from "./errors.ts";
 import * as buffers from "./hostcalls/buffers.ts";
 import * as logTime from "./hostcalls/log-time.ts";
 import * as maps from "./hostcalls/maps.ts";
+import * as metrics from "./hostcalls/metrics.ts";
 import { notYet } from "./hostcalls/not-yet.ts";
 import * as properties from "./hostcalls/properties.ts";
+import * as sharedData from "./hostcalls/shared-data.ts";
+import * as sharedQueues from "./hostcalls/shared-queues.ts";
 import * as stream from "./hostcalls/stream.ts";
 import { Errno, LogLevel, Status } from "./types.ts";
 import type { Vm } from "./vm.ts";
@@ -60,17 +63,17 @@ export const HOST_CALLS: Readonly<Record<string, HostCall>> = {
   proxy_grpc_cancel: notYet("proxy_grpc_cancel", Status.NotFound),
   proxy_grpc_close: notYet("proxy_grpc_close", Status.NotFound),
   // §1.8, §1.9 shared data and queues
-  proxy_get_shared_data: notYet("proxy_get_shared_data", Status.NotFound),
-  proxy_set_shared_data: notYet("proxy_set_shared_data", Status.InternalFailure),
-  proxy_register_shared_queue: notYet("proxy_register_shared_queue", Status.InternalFailure),
-  proxy_resolve_shared_queue: notYet("proxy_resolve_shared_queue", Status.NotFound),
-  proxy_enqueue_shared_queue: notYet("proxy_enqueue_shared_queue", Status.NotFound),
-  proxy_dequeue_shared_queue: notYet("proxy_dequeue_shared_queue", Status.NotFound),
+  proxy_get_shared_data: sharedData.proxy_get_shared_data,
+  proxy_set_shared_data: sharedData.proxy_set_shared_data,
+  proxy_register_shared_queue: sharedQueues.proxy_register_shared_queue,
+  proxy_resolve_shared_queue: sharedQueues.proxy_resolve_shared_queue,
+  proxy_enqueue_shared_queue: sharedQueues.proxy_enqueue_shared_queue,
+  proxy_dequeue_shared_queue: sharedQueues.proxy_dequeue_shared_queue,
   // §1.10 metrics
-  proxy_define_metric: notYet("proxy_define_metric", Status.InternalFailure),
-  proxy_increment_metric: notYet("proxy_increment_metric", Status.NotFound),
-  proxy_record_metric: notYet("proxy_record_metric", Status.NotFound),
-  proxy_get_metric: notYet("proxy_get_metric", Status.NotFound),
+  proxy_define_metric: metrics.proxy_define_metric,
+  proxy_increment_metric: metrics.proxy_increment_metric,
+  proxy_record_metric: metrics.proxy_record_metric,
+  proxy_get_metric: metrics.proxy_get_metric,
 };
 
 /** Reads an AssemblyScript string (UTF-16, length in the 4 bytes before it) for `env.abort`. */

@@ -2,7 +2,7 @@
  * Host calls of proxy-wasm-abi.md §1.1: logging, time, effective context, foreign functions.
  * @module
  */
-import { Status } from "../types.ts";
+import { LogLevel, Status } from "../types.ts";
 import type { Vm } from "../vm.ts";
 
 export function proxy_log(vm: Vm, level: number, messagePtr: number, messageLen: number): number {
@@ -13,8 +13,13 @@ export function proxy_log(vm: Vm, level: number, messagePtr: number, messageLen:
   return Status.Ok;
 }
 
+/**
+ * Writes the level the host logs this filter at (the gateway may set one per filter). Clamped to
+ * 0–5: Envoy can answer 6 ("off"), which the Rust SDK's LogLevel cannot represent.
+ */
 export function proxy_get_log_level(vm: Vm, levelOut: number): number {
-  return vm.memory.writeU32(levelOut, vm.host.logLevel(vm.filter)) ? Status.Ok : Status.InvalidMemoryAccess;
+  const level = Math.min(LogLevel.Critical, Math.max(LogLevel.Trace, Math.trunc(vm.host.logLevel(vm.filter)) || 0));
+  return vm.memory.writeU32(levelOut, level) ? Status.Ok : Status.InvalidMemoryAccess;
 }
 
 export function proxy_get_current_time_nanoseconds(vm: Vm, timeOut: number): number {
@@ -25,20 +30,5 @@ export function proxy_set_effective_context(vm: Vm, contextId: number): number {
   return vm.setEffectiveContext(contextId >>> 0);
 }
 
-/**
- * No foreign function is registered yet, so every name is unknown: NotFound, which the SDKs
- * report as an error value instead of trapping (Kong traps here).
- */
-export function proxy_call_foreign_function(
-  vm: Vm,
-  namePtr: number,
-  nameLen: number,
-  argsPtr: number,
-  argsLen: number,
-  _resultsPtrOut: number,
-  _resultsLenOut: number,
-): number {
-  const name = vm.memory.readString(namePtr, nameLen);
-  if (name === null || !vm.memory.inBounds(argsPtr, argsLen)) return Status.InvalidMemoryAccess;
-  return Status.NotFound;
-}
+/** Lives next to the foreign-function registry; re-exported so the HOST_CALLS table need not change. */
+export { proxy_call_foreign_function } from "./foreign-functions.ts";
