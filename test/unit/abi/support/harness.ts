@@ -6,7 +6,7 @@
 import type { Context } from "../../../../abi/context.ts";
 import { HttpExchange } from "../../../../abi/exchange.ts";
 import { HeaderMap } from "../../../../abi/header-map.ts";
-import type { PropertySource, PropertyValue, VmHost } from "../../../../abi/host-api.ts";
+import type { HostServices, PropertySource, PropertyValue, VmHost } from "../../../../abi/host-api.ts";
 import { encodeUtf8 } from "../../../../abi/memory.ts";
 import { Plugin } from "../../../../abi/plugin.ts";
 import type { HttpStream } from "../../../../abi/stream.ts";
@@ -55,15 +55,32 @@ export interface Probe {
   u64(address: number): bigint;
 }
 
-export async function startProbe(
-  options: ProbeOptions & { abiVersion?: AbiVersion; config?: string; vmConfig?: string; rootId?: string; env?: Record<string, string> } = {},
-): Promise<Probe> {
+export interface StartOptions extends ProbeOptions {
+  abiVersion?: AbiVersion;
+  config?: string;
+  vmConfig?: string;
+  rootId?: string;
+  env?: Record<string, string>;
+  /** The filter name (default "probe"). */
+  filter?: string;
+  /** The VM id shared data and queues are scoped by (default "probe"). */
+  vmId?: string;
+  /** The host's services (shared data, queues, metrics, …); default: the isolate-local ones. */
+  services?: HostServices;
+  /** The host's log level per filter (default: trace for every filter). */
+  logLevel?: (filter: string) => LogLevel;
+}
+
+export async function startProbe(options: StartOptions = {}): Promise<Probe> {
   const abi = options.abiVersion ?? "0.2.1";
   const module = await probeModule({ ...options, abi: ABI_SUFFIX[abi] });
   const host = recordingHost();
-  const vm = Vm.create(module, { filter: "probe", vmId: "probe", abi, env: options.env ?? {}, host });
+  if (options.services) host.services = options.services;
+  if (options.logLevel) host.logLevel = options.logLevel;
+  const filter = options.filter ?? "probe";
+  const vm = Vm.create(module, { filter, vmId: options.vmId ?? "probe", abi, env: options.env ?? {}, host });
   const plugin = Plugin.start(vm, {
-    name: "probe",
+    name: filter,
     rootId: options.rootId ?? "",
     configuration: encodeUtf8(options.config ?? ""),
     vmConfiguration: encodeUtf8(options.vmConfig ?? ""),
