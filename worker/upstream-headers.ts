@@ -17,7 +17,7 @@ export function addUpstreamHeaders(headers: Headers, request: Request, url: URL,
   headers.set("x-forwarded-host", url.hostname);
   headers.set("x-forwarded-port", url.port || (scheme === "https" ? "443" : "80"));
   headers.set("x-forwarded-path", url.pathname);
-  if (forwardedPrefix !== null) headers.set("x-forwarded-prefix", forwardedPrefix);
+  if (forwardedPrefix !== null && forwardedPrefix !== "/") headers.set("x-forwarded-prefix", forwardedPrefix);
   headers.set("x-kong-request-id", requestId);
   const via = request.headers.get("via");
   headers.set("via", via ? `${via}, 1.1 ${SERVER}` : `1.1 ${SERVER}`);

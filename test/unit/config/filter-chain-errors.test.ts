@@ -4,6 +4,13 @@ import { expectIssues, issuesOf, yaml } from "./helpers.ts";
 const HEADER = '_format_version: "3.0"';
 
 describe("filter chain errors", () => {
+  it("refuses a callout host that is not host or host:port", () => {
+    expectIssues(
+      yaml(HEADER, "routes:", "  - paths: [/a]", "    filter_chains:", "      - filters:", "          - name: greeting", '            callout_hosts: ["auth.example.com:8443", "http://evil/"]'),
+      [[7, "routes[0].filter_chains[0].filters[0].callout_hosts[1]", 'invalid host "http://evil/": expected host or host:port']],
+    );
+  });
+
   it("requires filters, and at least one", () => {
     expectIssues(
       yaml(HEADER, "routes:", "  - paths: [/a]", "    filter_chains:", "      - name: empty", "        filters: []", "  - paths: [/b]", "    filter_chains:", "      - name: none"),

@@ -58,6 +58,7 @@ describe("loadDeclarativeConfig", () => {
         vmConfig: "",
         env: {},
         failurePolicy: "fail_closed",
+        calloutHosts: [],
       },
     ]);
   });
