@@ -4,6 +4,7 @@
  * `proxy_on_queue_ready(root_id, token)` — later, never from inside the enqueuing host call.
  * @module
  */
+import { wakeStreams } from "./callouts.ts";
 import type { RootContext } from "./context.ts";
 import { VmFailure, describe } from "./errors.ts";
 import { LogLevel, Status } from "./types.ts";
@@ -106,20 +107,32 @@ export function scheduleOf(vm: Vm): (task: () => void) => void {
 
 /**
  * Tells `receiver` that `token` has an item: `proxy_on_queue_ready(root_id, token)` on its VM,
- * scheduled, so it never runs inside the host call that enqueued. Skipped when the VM failed in
- * the meantime, its root context is gone, or it does not export the callback.
+ * scheduled with that VM's host, so it never runs inside the host call that enqueued. Skipped when the VM failed in
+ * the meantime, its root context is gone, or it does not export the callback. Afterwards, streams
+ * the callback continued or replied to are woken; if it trapped, the VM's paused streams fail.
  */
-export function notifyQueueReady(from: Vm, receiver: QueueReceiver, token: number): void {
-  scheduleOf(from)(() => {
-    const { vm, rootId } = receiver;
+export function notifyQueueReady(receiver: QueueReceiver, token: number): void {
+  const { vm, rootId } = receiver;
+  const deliver = (): void => {
+    // Never nested in a guest call of the receiver (possible once host calls may suspend):
+    // retry on a timer rather than spinning through microtasks.
+    if (vm.busy) {
+      setTimeout(deliver, 0);
+      return;
+    }
     const callback = vm.exports.on_queue_ready;
     const root = vm.contexts.get(rootId);
     if (vm.failure !== null || callback === undefined || root?.kind !== "root") return;
     try {
       vm.call(root satisfies RootContext, "proxy_on_queue_ready", callback, [rootId, token]);
     } catch (error) {
-      // vm.call already logged the failure and poisoned the VM; the next registrant takes over.
-      if (!(error instanceof VmFailure)) vm.log(LogLevel.Error, `proxy_on_queue_ready failed: ${describe(error)}`);
+      // vm.call already logged a VmFailure and poisoned the VM; the next registrant takes over.
+      const reason = error instanceof VmFailure ? error.message : describe(error);
+      if (!(error instanceof VmFailure)) vm.log(LogLevel.Error, `proxy_on_queue_ready failed: ${reason}`);
+      for (const context of vm.contexts.values()) if (context.kind === "stream") context.fail(reason);
+      return;
     }
-  });
+    wakeStreams(vm);
+  };
+  scheduleOf(vm)(deliver);
 }

@@ -42,7 +42,7 @@ export function proxy_enqueue_shared_queue(vm: Vm, token: number, valuePtr: numb
   const value = vm.memory.read(valuePtr, valueLen);
   if (value === null) return Status.InvalidMemoryAccess;
   const { status, receiver } = queuesOf(vm).enqueue(token >>> 0, value);
-  if (status === Status.Ok && receiver !== null) notifyQueueReady(vm, receiver, token >>> 0);
+  if (status === Status.Ok && receiver !== null) notifyQueueReady(receiver, token >>> 0);
   return status;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Context } from "../../../../abi/context.ts";
+import type { Context, ResumeOutcome } from "../../../../abi/context.ts";
 import type { HostServices } from "../../../../abi/host-api.ts";
 import { LocalSharedQueueRegistry } from "../../../../abi/shared-queues.ts";
 import { LogLevel, Status } from "../../../../abi/types.ts";
@@ -15,8 +15,9 @@ const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
 /**
  * A `proxy_on_queue_ready` that records its arguments and the call count in exported globals,
- * dequeues one item itself (status in `ready_status`, bytes at 500/504), and traps when the
- * exported global `trap_on_ready` is set.
+ * dequeues one item itself (status in `ready_status`, bytes at 500/504), traps when the
+ * exported global `trap_on_ready` is set, and continues the request of the stream whose id is in
+ * `continue_stream` (as a filter waiting for a queue message would).
  */
 const ON_QUEUE_READY = `
   (global $ready_root (export "ready_root") (mut i32) (i32.const 0))
@@ -24,8 +25,12 @@ const ON_QUEUE_READY = `
   (global $ready_count (export "ready_count") (mut i32) (i32.const 0))
   (global $ready_status (export "ready_status") (mut i32) (i32.const -1))
   (global $trap_on_ready (export "trap_on_ready") (mut i32) (i32.const 0))
+  (global $continue_stream (export "continue_stream") (mut i32) (i32.const 0))
   (func (export "proxy_on_queue_ready") (param $root i32) (param $token i32)
     (if (global.get $trap_on_ready) (then unreachable))
+    (if (global.get $continue_stream) (then
+      (drop (call $proxy_set_effective_context (global.get $continue_stream)))
+      (drop (call $proxy_continue_stream (i32.const 0)))))
     (global.set $ready_root (local.get $root))
     (global.set $ready_token (local.get $token))
     (global.set $ready_count (i32.add (global.get $ready_count) (i32.const 1)))
@@ -167,6 +172,15 @@ describe("shared queue host calls", () => {
     expect(global(probe, "ready_count")).toBe(1);
   });
 
+  it("even a scheduler that runs the task at once cannot nest the callback in the host call", async () => {
+    const probe = await world({ schedule: (task) => task() })();
+    const { token } = register(probe, "q");
+    expect(enqueue(probe, token, "x")).toBe(Status.Ok);
+    expect(global(probe, "ready_count")).toBe(0);
+    await settle();
+    expect(global(probe, "ready_count")).toBe(1);
+  });
+
   it("a guest without proxy_on_queue_ready just keeps the items", async () => {
     const probe = await world()({ extra: "" });
     const { token } = register(probe, "q");
@@ -184,6 +198,26 @@ describe("shared queue host calls", () => {
     await settle();
     expect(probe.vm.failure?.callback).toBe("proxy_on_queue_ready");
     expect(probe.host.logs.some((line) => line.level === LogLevel.Error && line.message.includes("proxy_on_queue_ready"))).toBe(true);
+  });
+
+  it("a stream the callback continued is woken; a trap in the callback fails the paused streams", async () => {
+    const probe = await world()();
+    const { token } = register(probe, "q");
+    const waiting = probe.stream().context;
+    const outcomes: ResumeOutcome[] = [];
+    waiting.waiter = { direction: "request", resolve: (outcome) => void outcomes.push(outcome) };
+    (probe.vm.instance.exports.continue_stream as WebAssembly.Global).value = waiting.id;
+    enqueue(probe, token, "go");
+    await settle();
+    expect(outcomes).toEqual([{ kind: "continue" }]);
+
+    const failing = probe.stream().context;
+    failing.waiter = { direction: "request", resolve: (outcome) => void outcomes.push(outcome) };
+    (probe.vm.instance.exports.continue_stream as WebAssembly.Global).value = 0;
+    (probe.vm.instance.exports.trap_on_ready as WebAssembly.Global).value = 1;
+    enqueue(probe, token, "boom");
+    await settle();
+    expect(outcomes[1]).toMatchObject({ kind: "failed", reason: expect.stringContaining("proxy_on_queue_ready") });
   });
 
   it("a failed registrant gets no more deliveries, and the next VM to register takes over", async () => {
