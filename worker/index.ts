@@ -1,33 +1,63 @@
 /**
  * Entry of the gateway worker: `createWorker(bundle)` is what the generated entry module exports.
- * The gateway (router, plans, plugins) is built once per isolate, on the first request.
+ * The gateway (router, plans, plugins) is built once per isolate, on the first request, and
+ * rebuilt when the admin API or the config store brings a new config version.
  * @module
  */
-import type { GatewayBundle } from "./bundle.ts";
+import { LogLevel } from "../abi/types.ts";
+import type { GatewayConfig } from "../config/model.ts";
+import { createAdminApp } from "./admin/admin-app.ts";
+import type { AdminBindings, AdminContext } from "./admin/context.ts";
+import { LiveGateway } from "./admin/live-gateway.ts";
+import { GatewayMetrics, type FilterMetricSample } from "./admin/metrics.ts";
 import { createApp } from "./app.ts";
+import type { GatewayBundle } from "./bundle.ts";
 import { consoleHost } from "./console-host.ts";
 import { Gateway } from "./gateway.ts";
 import { optionsFromBindings, type GatewayOptionBindings } from "./options.ts";
 
-export type { GatewayBundle } from "./bundle.ts";
+export type { BundledFilter, GatewayBundle } from "./bundle.ts";
+export type { FilterMetricSample } from "./admin/metrics.ts";
 export { Gateway } from "./gateway.ts";
 
-/** Bindings the gateway reads (see worker/options.ts). */
-export type GatewayEnv = GatewayOptionBindings;
+/** Bindings the gateway reads (see worker/options.ts and worker/admin/settings.ts). */
+export interface GatewayEnv extends GatewayOptionBindings, AdminBindings {
+  /** Seconds between an isolate's checks of CONFIG_KV for a new config version (default 5; 0 = every request). */
+  CONFIG_POLL_SECONDS?: string;
+}
 
-export function createWorker(bundle: GatewayBundle): ExportedHandler<GatewayEnv> {
-  let gateway: Gateway | null = null;
+/** Options of {@link createWorker} beyond the bundle. */
+export interface WorkerOptions {
+  /** Filter metrics for the admin API's `/metrics` (the ABI layer's metric registry, adapted). */
+  filterMetrics?: () => readonly FilterMetricSample[];
+}
+
+/** Default seconds between config store checks: "within seconds" without a KV read per request. */
+export const DEFAULT_CONFIG_POLL_SECONDS = 5;
+
+function pollInterval(env: GatewayEnv): number {
+  const seconds = Number(env.CONFIG_POLL_SECONDS ?? DEFAULT_CONFIG_POLL_SECONDS);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : DEFAULT_CONFIG_POLL_SECONDS * 1000;
+}
+
+export function createWorker(bundle: GatewayBundle, workerOptions: WorkerOptions = {}): ExportedHandler<GatewayEnv> {
   let env: GatewayEnv = {};
-  const app = createApp(() => {
-    if (gateway === null) {
-      const options = optionsFromBindings(env);
-      gateway = new Gateway(bundle.config, bundle.modules, consoleHost(options.logLevel), options);
-    }
-    return gateway;
-  });
+  // Bindings are known only per request, so gateways are built on first use with the bindings of then.
+  const newGateway = (config: GatewayConfig) => {
+    const options = optionsFromBindings(env);
+    return new Gateway(config, bundle.modules, consoleHost(options.logLevel), options);
+  };
+  const log = (message: string) => consoleHost(LogLevel.Error).log("config", LogLevel.Error, message);
+  const metrics = new GatewayMetrics();
+  const live = new LiveGateway(bundle, newGateway, log, metrics);
+  const adminContext: AdminContext = { live, bundle, metrics, filterMetrics: workerOptions.filterMetrics, startedAt: 0 };
+  const app = createApp({ gateway: () => live.running.gateway, admin: createAdminApp(adminContext), metrics });
   return {
-    fetch(request, bindings, ctx) {
+    async fetch(request, bindings, ctx) {
       env = bindings ?? {};
+      // Workers freeze the clock outside requests, so the start time is taken on the first one.
+      if (adminContext.startedAt === 0) adminContext.startedAt = Date.now();
+      await live.sync(env.CONFIG_KV, pollInterval(env));
       return app.fetch(request, bindings, ctx);
     },
   };
