@@ -6,6 +6,7 @@
  */
 import { GuestAbort, GuestTrap, ProcExit, describe } from "./errors.ts";
 import * as buffers from "./hostcalls/buffers.ts";
+import * as callouts from "./hostcalls/callouts.ts";
 import * as logTime from "./hostcalls/log-time.ts";
 import * as maps from "./hostcalls/maps.ts";
 import * as metrics from "./hostcalls/metrics.ts";
@@ -14,6 +15,7 @@ import * as properties from "./hostcalls/properties.ts";
 import * as sharedData from "./hostcalls/shared-data.ts";
 import * as sharedQueues from "./hostcalls/shared-queues.ts";
 import * as stream from "./hostcalls/stream.ts";
+import * as timers from "./hostcalls/timers.ts";
 import { Errno, LogLevel, Status } from "./types.ts";
 import type { Vm } from "./vm.ts";
 import { wasiImports } from "./wasi.ts";
@@ -27,7 +29,7 @@ export const HOST_CALLS: Readonly<Record<string, HostCall>> = {
   proxy_log: logTime.proxy_log,
   proxy_get_log_level: logTime.proxy_get_log_level,
   proxy_get_current_time_nanoseconds: logTime.proxy_get_current_time_nanoseconds,
-  proxy_set_tick_period_milliseconds: notYet("proxy_set_tick_period_milliseconds", Status.Unimplemented),
+  proxy_set_tick_period_milliseconds: timers.proxy_set_tick_period_milliseconds,
   proxy_set_effective_context: logTime.proxy_set_effective_context,
   proxy_done: notYet("proxy_done", Status.NotFound),
   proxy_call_foreign_function: logTime.proxy_call_foreign_function,
@@ -55,8 +57,8 @@ export const HOST_CALLS: Readonly<Record<string, HostCall>> = {
   proxy_clear_route_cache: stream.proxy_clear_route_cache,
   proxy_send_local_response: stream.proxy_send_local_response,
   // §1.6, §1.7 callouts
-  proxy_http_call: notYet("proxy_http_call", Status.InternalFailure),
-  proxy_get_status: notYet("proxy_get_status", Status.NotFound),
+  proxy_http_call: callouts.proxy_http_call,
+  proxy_get_status: callouts.proxy_get_status,
   proxy_grpc_call: notYet("proxy_grpc_call", Status.InternalFailure),
   proxy_grpc_stream: notYet("proxy_grpc_stream", Status.InternalFailure),
   proxy_grpc_send: notYet("proxy_grpc_send", Status.NotFound),

@@ -22,7 +22,8 @@ export type PhaseOutcome =
   | { kind: "continue" }
   | { kind: "local_response"; response: LocalResponse }
   | { kind: "failed"; failure: VmFailure }
-  | { kind: "timed_out"; filter: string; ms: number };
+  | { kind: "timed_out"; filter: string; ms: number }
+  | { kind: "closed"; filter: string };
 
 /** How a phase ended when it did not simply continue. */
 export type StopOutcome = Exclude<PhaseOutcome, { kind: "continue" }>;
@@ -119,6 +120,7 @@ export class ChainRun {
    */
   async #settle(member: Member, direction: Direction, action: Action, wait: boolean): Promise<PhaseOutcome | null> {
     const stream = member.stream!;
+    if (stream.effects.closeRequested) return { kind: "closed", filter: stream.vm.filter };
     const local = stream.effects.takeLocalResponse();
     if (local) return { kind: "local_response", response: local };
     if (action === Action.Continue || stream.effects.takeContinue(direction)) return CONTINUE;

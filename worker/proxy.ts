@@ -87,6 +87,10 @@ class Flight {
       case "timed_out":
         routed.log(`filter "${outcome.filter}" paused the ${direction} and did not resume it within ${outcome.ms} ms`);
         return kongErrorWithMessage(504, "A filter paused the request and did not resume it in time", routed.requestId, routed.receivedAt);
+      case "closed":
+        // Envoy resets the stream; a worker cannot reset its client's connection, so it says so.
+        routed.log(`filter "${outcome.filter}" closed the stream (proxy_close_stream)`);
+        return kongErrorWithMessage(502, "The request was closed by a filter", routed.requestId, routed.receivedAt);
       case "too_large":
         routed.log(`a filter buffered more than ${outcome.limit} bytes of the ${direction} body`);
         return direction === "request"
