@@ -70,10 +70,12 @@ export function luaText(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);
   if (typeof value !== "object") return String(value);
   if (Array.isArray(value)) {
-    const dense = value.every((v) => v !== undefined && v !== null);
-    if (dense) return `{${value.map(luaText).join(",")}}`;
-    // Lua arrays count from 1.
-    return `{${value.map((v, i) => (v === undefined || v === null ? null : `[${i + 1}]=${luaText(v)}`)).filter((s) => s !== null).join(",")}}`;
+    // Array.from turns holes into undefined (every/map would skip them).
+    const items = Array.from(value as unknown[]);
+    if (items.every((v) => v !== undefined && v !== null)) return `{${items.map(luaText).join(",")}}`;
+    // Lua arrays count from 1; valid entries are absent, as in Kong's message.
+    const present = items.flatMap((v, i) => (v === undefined || v === null ? [] : [`[${i + 1}]=${luaText(v)}`]));
+    return `{${present.join(",")}}`;
   }
   const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return `{${entries.map(([k, v]) => `${/^[A-Za-z_][A-Za-z0-9_]*$/.test(k) ? k : `[${JSON.stringify(k)}]`}=${luaText(v)}`).join(",")}}`;
