@@ -60,6 +60,21 @@ export function binExponent(value: bigint): number {
   return exponent > MAX_BIN_EXPONENT ? MAX_BIN_EXPONENT + 1 : exponent;
 }
 
+/**
+ * A histogram's bins as Prometheus buckets: cumulative counts by upper bound, with `+Inf` always
+ * last (its count is the total), ready for a `/metrics` endpoint.
+ */
+export function prometheusBuckets(bins: readonly HistogramBin[]): [string, bigint][] {
+  const buckets: [string, bigint][] = [];
+  let total = 0n;
+  for (const bin of bins) {
+    total += bin.count;
+    if (bin.le !== null) buckets.push([bin.le.toString(), total]);
+  }
+  buckets.push(["+Inf", total]);
+  return buckets;
+}
+
 /** The isolate-local registry. Ids start at 1 and are never reused. */
 export class LocalMetricsRegistry implements MetricsRegistry {
   readonly #byId = new Map<number, Metric>();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { binExponent, isolateMetricsRegistry, LocalMetricsRegistry } from "../../../../abi/metrics.ts";
+import { binExponent, isolateMetricsRegistry, LocalMetricsRegistry, prometheusBuckets } from "../../../../abi/metrics.ts";
 import { MetricType, Status } from "../../../../abi/types.ts";
 import { startProbe, type Probe, type StartOptions } from "../support/harness.ts";
 
@@ -120,6 +120,18 @@ describe("metric host calls", () => {
 
   it("log2 binning puts v in the smallest power of two ≥ v, up to 2^32, then +Inf", () => {
     expect([0n, 1n, 2n, 3n, 4n, 5n, 2n ** 32n, 2n ** 32n + 1n].map(binExponent)).toEqual([0, 0, 1, 2, 2, 3, 32, 33]);
+  });
+
+  it("histogram bins become cumulative Prometheus buckets with +Inf last", () => {
+    expect(prometheusBuckets([{ le: 1n, count: 2n }, { le: 4n, count: 3n }, { le: null, count: 1n }])).toEqual([
+      ["1", 2n],
+      ["4", 5n],
+      ["+Inf", 6n],
+    ]);
+    expect(prometheusBuckets([{ le: 8n, count: 1n }])).toEqual([
+      ["8", 1n],
+      ["+Inf", 1n],
+    ]);
   });
 
   it("an unknown id is NotFound for increment, record and get", async () => {
