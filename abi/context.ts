@@ -25,7 +25,7 @@ export interface PluginSettings {
 }
 
 /** Which root callback is running, deciding which configuration buffer is readable. */
-export type RootStep = "idle" | "create" | "vm_start" | "configure";
+export type RootStep = "idle" | "create" | "vm_start" | "configure" | "done_pending" | "deleted";
 
 export class RootContext {
   readonly kind = "root";

@@ -7,10 +7,11 @@
 import { GuestAbort, GuestTrap, ProcExit, describe } from "./errors.ts";
 import * as buffers from "./hostcalls/buffers.ts";
 import * as callouts from "./hostcalls/callouts.ts";
+import * as grpc from "./hostcalls/grpc.ts";
+import * as lifecycle from "./hostcalls/lifecycle.ts";
 import * as logTime from "./hostcalls/log-time.ts";
 import * as maps from "./hostcalls/maps.ts";
 import * as metrics from "./hostcalls/metrics.ts";
-import { notYet } from "./hostcalls/not-yet.ts";
 import * as properties from "./hostcalls/properties.ts";
 import * as sharedData from "./hostcalls/shared-data.ts";
 import * as sharedQueues from "./hostcalls/shared-queues.ts";
@@ -31,7 +32,7 @@ export const HOST_CALLS: Readonly<Record<string, HostCall>> = {
   proxy_get_current_time_nanoseconds: logTime.proxy_get_current_time_nanoseconds,
   proxy_set_tick_period_milliseconds: timers.proxy_set_tick_period_milliseconds,
   proxy_set_effective_context: logTime.proxy_set_effective_context,
-  proxy_done: notYet("proxy_done", Status.NotFound),
+  proxy_done: lifecycle.proxy_done,
   proxy_call_foreign_function: logTime.proxy_call_foreign_function,
   // §1.2 configuration and buffers
   proxy_get_configuration: buffers.proxy_get_configuration,
@@ -59,11 +60,11 @@ export const HOST_CALLS: Readonly<Record<string, HostCall>> = {
   // §1.6, §1.7 callouts
   proxy_http_call: callouts.proxy_http_call,
   proxy_get_status: callouts.proxy_get_status,
-  proxy_grpc_call: notYet("proxy_grpc_call", Status.InternalFailure),
-  proxy_grpc_stream: notYet("proxy_grpc_stream", Status.InternalFailure),
-  proxy_grpc_send: notYet("proxy_grpc_send", Status.NotFound),
-  proxy_grpc_cancel: notYet("proxy_grpc_cancel", Status.NotFound),
-  proxy_grpc_close: notYet("proxy_grpc_close", Status.NotFound),
+  proxy_grpc_call: grpc.proxy_grpc_call,
+  proxy_grpc_stream: grpc.proxy_grpc_stream,
+  proxy_grpc_send: grpc.proxy_grpc_send,
+  proxy_grpc_cancel: grpc.proxy_grpc_cancel,
+  proxy_grpc_close: grpc.proxy_grpc_close,
   // §1.8, §1.9 shared data and queues
   proxy_get_shared_data: sharedData.proxy_get_shared_data,
   proxy_set_shared_data: sharedData.proxy_set_shared_data,

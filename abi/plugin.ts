@@ -9,6 +9,17 @@ import type { HttpExchange } from "./exchange.ts";
 import { HttpStream } from "./stream.ts";
 import type { Vm } from "./vm.ts";
 
+/** `on_delete` for a root context that is done; the last callback it gets. */
+export function deleteRoot(vm: Vm, root: RootContext): void {
+  root.step = "deleted";
+  const onDelete = vm.exports.on_delete;
+  try {
+    if (onDelete && !vm.failure) vm.call(root, "proxy_on_delete", onDelete, [root.id]);
+  } finally {
+    vm.contexts.delete(root.id);
+  }
+}
+
 export class Plugin {
   readonly root: RootContext;
 
@@ -51,6 +62,26 @@ export class Plugin {
     const failure = new VmFailure(kind, this.settings.name, callback, reason);
     this.vm.failure ??= failure;
     return failure;
+  }
+
+  /**
+   * Ends the plugin (its config was replaced): `on_done` on the root; when the filter answers
+   * true `on_delete` follows, else it stays pending until the filter calls `proxy_done`.
+   * Never throws: a trap here only retires the VM.
+   */
+  shutdown(): void {
+    const { vm, root } = this;
+    if (root.step === "done_pending" || root.step === "deleted") return;
+    if (vm.failure) return void (root.step = "deleted");
+    try {
+      const onDone = vm.exports.on_done;
+      const finished = onDone ? vm.call(root, "proxy_on_done", onDone, [root.id]) !== 0 : true;
+      if (finished) deleteRoot(vm, root);
+      else root.step = "done_pending";
+    } catch {
+      // Logged by the VM; a retired plugin has nothing left to clean up.
+      root.step = "deleted";
+    }
   }
 
   /** A new stream (HTTP context) of this plugin for one request. */

@@ -3,6 +3,7 @@
  * inside a stream or root context the way a filter would.
  * @module
  */
+import type { CalloutHost } from "../../../../abi/callout-api.ts";
 import type { Context } from "../../../../abi/context.ts";
 import { HttpExchange } from "../../../../abi/exchange.ts";
 import { HeaderMap } from "../../../../abi/header-map.ts";
@@ -69,6 +70,8 @@ export interface StartOptions extends ProbeOptions {
   services?: HostServices;
   /** The host's log level per filter (default: trace for every filter). */
   logLevel?: (filter: string) => LogLevel;
+  /** Who sends the VM's HTTP callouts (default: none, so proxy_http_call answers BadArgument). */
+  callouts?: CalloutHost;
 }
 
 export async function startProbe(options: StartOptions = {}): Promise<Probe> {
@@ -78,7 +81,7 @@ export async function startProbe(options: StartOptions = {}): Promise<Probe> {
   if (options.services) host.services = options.services;
   if (options.logLevel) host.logLevel = options.logLevel;
   const filter = options.filter ?? "probe";
-  const vm = Vm.create(module, { filter, vmId: options.vmId ?? "probe", abi, env: options.env ?? {}, host });
+  const vm = Vm.create(module, { filter, vmId: options.vmId ?? "probe", abi, env: options.env ?? {}, host, callouts: options.callouts });
   const plugin = Plugin.start(vm, {
     name: filter,
     rootId: options.rootId ?? "",
