@@ -4,10 +4,12 @@
  * rebuilt when the admin API or the config store brings a new config version.
  * @module
  */
+import { isolateMetricsRegistry } from "../abi/metrics.ts";
 import { LogLevel } from "../abi/types.ts";
 import type { GatewayConfig } from "../config/model.ts";
 import { createAdminApp } from "./admin/admin-app.ts";
 import type { AdminBindings, AdminContext } from "./admin/context.ts";
+import { filterMetricSamples } from "./admin/filter-metrics.ts";
 import { LiveGateway } from "./admin/live-gateway.ts";
 import { GatewayMetrics, type FilterMetricSample } from "./admin/metrics.ts";
 import { createApp } from "./app.ts";
@@ -28,7 +30,7 @@ export interface GatewayEnv extends GatewayOptionBindings, AdminBindings {
 
 /** Options of {@link createWorker} beyond the bundle. */
 export interface WorkerOptions {
-  /** Filter metrics for the admin API's `/metrics` (the ABI layer's metric registry, adapted). */
+  /** Filter metrics for the admin API's `/metrics`; default: the ABI layer's isolate-local registry. */
   filterMetrics?: () => readonly FilterMetricSample[];
 }
 
@@ -40,6 +42,9 @@ function pollInterval(env: GatewayEnv): number {
   return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : DEFAULT_CONFIG_POLL_SECONDS * 1000;
 }
 
+/** The metrics filters defined through the isolate-local registry (the gateway's hosts provide none of their own). */
+const defaultFilterMetrics = () => filterMetricSamples(isolateMetricsRegistry().snapshot());
+
 export function createWorker(bundle: GatewayBundle, workerOptions: WorkerOptions = {}): ExportedHandler<GatewayEnv> {
   let env: GatewayEnv = {};
   // Bindings are known only per request, so gateways are built on first use with the bindings of then.
@@ -50,7 +55,7 @@ export function createWorker(bundle: GatewayBundle, workerOptions: WorkerOptions
   const log = (message: string) => consoleHost(LogLevel.Error).log("config", LogLevel.Error, message);
   const metrics = new GatewayMetrics();
   const live = new LiveGateway(bundle, newGateway, log, metrics);
-  const adminContext: AdminContext = { live, bundle, metrics, filterMetrics: workerOptions.filterMetrics, startedAt: 0 };
+  const adminContext: AdminContext = { live, bundle, metrics, filterMetrics: workerOptions.filterMetrics ?? defaultFilterMetrics, startedAt: 0 };
   const app = createApp({ gateway: () => live.running.gateway, admin: createAdminApp(adminContext), metrics });
   return {
     async fetch(request, bindings, ctx) {

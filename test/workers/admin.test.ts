@@ -1,4 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
+import { isolateMetricsRegistry } from "../../abi/metrics.ts";
+import { MetricType } from "../../abi/types.ts";
 import { CONFIG_KEY } from "../../worker/admin/config-store.ts";
 import { adminWorker, configKv, GREETING_SCHEMA, TOKEN } from "./support/admin-worker.ts";
 
@@ -172,5 +174,17 @@ describe("admin API views of the running config", () => {
     expect(text).toContain('pw_http_requests_total{status_class="2xx"} 2');
     expect(text).toContain('pw_http_requests_total{status_class="4xx"} 1');
     expect(text).toContain("pw_config_reloads_total 0");
+  });
+
+  it("GET /metrics renders filter metrics as pw_<filter>_<metric>, histograms with cumulative buckets", async () => {
+    const registry = isolateMetricsRegistry();
+    const counter = registry.define("rate-limit", MetricType.Counter, "denied").id;
+    registry.increment(counter, 3n);
+    const histogram = registry.define("rate-limit", MetricType.Histogram, "latency").id;
+    for (const value of [1n, 3n, 3n, 100n]) registry.record(histogram, value);
+    const text = await (await adminWorker(CONFIG).admin("/metrics")).text();
+    expect(text).toContain("# TYPE pw_rate_limit_denied counter\npw_rate_limit_denied 3\n");
+    expect(text).toContain('pw_rate_limit_latency_bucket{le="1"} 1\npw_rate_limit_latency_bucket{le="4"} 3\npw_rate_limit_latency_bucket{le="128"} 4\n');
+    expect(text).toContain('pw_rate_limit_latency_bucket{le="+Inf"} 4\npw_rate_limit_latency_sum 107\npw_rate_limit_latency_count 4\n');
   });
 });

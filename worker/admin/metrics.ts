@@ -74,6 +74,8 @@ export interface FilterMetricSample {
   name: string;
   type: "counter" | "gauge" | "histogram";
   value: number | bigint;
+  /** Histogram: sum of the samples. */
+  sum?: number | bigint;
   /** Histogram buckets: upper bound (`+Inf` last) → cumulative count. */
   buckets?: readonly (readonly [string, number | bigint])[];
   labels?: Record<string, string>;
@@ -97,6 +99,7 @@ export function filterFamilies(samples: readonly FilterMetricSample[]): MetricFa
     const labels = sample.labels ?? {};
     if (sample.type === "histogram" && sample.buckets) {
       for (const [le, count] of sample.buckets) family.samples.push({ labels: { ...labels, le }, value: count, suffix: "_bucket" });
+      if (sample.sum !== undefined) family.samples.push({ labels, value: sample.sum, suffix: "_sum" });
       family.samples.push({ labels, value: sample.value, suffix: "_count" });
     } else {
       family.samples.push({ labels, value: sample.value });
