@@ -26,7 +26,11 @@ export interface FilterEntry {
    * services (Kong style). Nothing else is reachable: the gateway is no open proxy.
    */
   calloutHosts: string[];
+  /** This plugin's log threshold (`trace` … `critical`); null = the gateway's. */
+  logLevel: FilterLogLevel | null;
 }
+
+export type FilterLogLevel = "trace" | "debug" | "info" | "warn" | "error" | "critical";
 
 /** A Kong `filter_chains` entity attached to one service or one route. */
 export interface FilterChain {
@@ -94,6 +98,7 @@ export interface FilterMeta {
   env?: Record<string, string>;
   failure_policy?: FailurePolicy;
   callout_hosts?: string[];
+  log_level?: FilterLogLevel;
 }
 
 /** The filters a config may use, by name. */

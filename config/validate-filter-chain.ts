@@ -7,7 +7,7 @@ import type { LoadContext } from "./context.ts";
 import { asRecord, checkKnownFields, kindOf, readBoolean, readEnum, readString, readStringMap, readStringArray } from "./fields.ts";
 import type { Fields } from "./fields.ts";
 import { isUuid } from "./ids.ts";
-import type { FailurePolicy, FilterEntry, FilterInfo } from "./model.ts";
+import type { FailurePolicy, FilterEntry, FilterInfo, FilterLogLevel } from "./model.ts";
 import { nameProblem } from "./validate-values.ts";
 import type { DocPath } from "./yaml-source.ts";
 
@@ -29,7 +29,8 @@ export interface FilterChainDraft {
 }
 
 const CHAIN_FIELDS = ["id", "name", "enabled", "filters"] as const;
-const FILTER_FIELDS = ["name", "config", "enabled", "root_id", "vm_config", "env", "failure_policy", "callout_hosts"] as const;
+const FILTER_FIELDS = ["name", "config", "enabled", "root_id", "vm_config", "env", "failure_policy", "callout_hosts", "log_level"] as const;
+const LOG_LEVELS: readonly FilterLogLevel[] = ["trace", "debug", "info", "warn", "error", "critical"];
 const IGNORED = ["tags", "created_at", "updated_at"] as const;
 const FAILURE_POLICIES: readonly FailurePolicy[] = ["fail_closed", "fail_open"];
 
@@ -164,6 +165,7 @@ function readFilterEntry(ctx: LoadContext, path: DocPath, value: unknown): Filte
     env: { ...(meta.env ?? {}), ...(env ?? {}) },
     failurePolicy: readEnum(ctx.issues, path, fields, "failure_policy", FAILURE_POLICIES, meta.failure_policy ?? "fail_closed"),
     calloutHosts: readCalloutHosts(ctx, path, fields) ?? meta.callout_hosts ?? [],
+    logLevel: fields.log_level === undefined ? (meta.log_level ?? null) : readEnum(ctx.issues, path, fields, "log_level", LOG_LEVELS, "info"),
   };
 }
 

@@ -11,9 +11,17 @@ import { Plugin } from "../abi/plugin.ts";
 import { Vm } from "../abi/vm.ts";
 import type { FilterEntry, GatewayConfig } from "../config/model.ts";
 import { calloutHost } from "./callouts.ts";
+import { parseLogLevel } from "./console-host.ts";
 
 /** A plugin ready to serve, or why it cannot. */
 export type PluginSlot = { ok: true; plugin: Plugin } | { ok: false; failure: VmFailure };
+
+/** The host as one plugin sees it: its own log level when its entry sets one. */
+function pluginHost(host: VmHost, entry: FilterEntry): VmHost {
+  if (entry.logLevel === null) return host;
+  const level = parseLogLevel(entry.logLevel);
+  return { ...host, logLevel: () => level };
+}
 
 export class PluginPool {
   readonly #modules: Readonly<Record<string, WebAssembly.Module>>;
@@ -60,7 +68,7 @@ export class PluginPool {
     const abi = detectAbiVersion(module);
     if (!abi) throw new VmFailure("instantiate", entry.name, "instantiate", new Error("not a Proxy-Wasm module"));
     const callouts = calloutHost(this.#config, entry, this.#calloutTimeoutMs);
-    const vm = Vm.create(module, { filter: entry.name, vmId: entry.name, abi, env: entry.env, host: this.#host, callouts });
+    const vm = Vm.create(module, { filter: entry.name, vmId: entry.name, abi, env: entry.env, host: pluginHost(this.#host, entry), callouts });
     return Plugin.start(vm, {
       name: entry.name,
       rootId: entry.rootId,

@@ -73,6 +73,15 @@ services:
     expect((await gateway.fetch("/greeted")).headers.get("x-greeting")).toBe("hi");
   });
 
+  it("logs at the plugin's own log level", async () => {
+    const quiet = gatewayFor(ANNOUNCEMENT.replace("- name: greeting", "- name: greeting\n                log_level: warn"));
+    await quiet.fetch("/anything");
+    expect(quiet.logs.filter((line) => line.includes("filter greeting"))).toEqual([]);
+    const chatty = gatewayFor(ANNOUNCEMENT);
+    await chatty.fetch("/anything");
+    expect(chatty.logs.some((line) => line.includes("[info] filter greeting"))).toBe(true);
+  });
+
   it("skips a disabled filter", async () => {
     const gateway = gatewayFor(ANNOUNCEMENT.replace("- name: greeting", "- name: greeting\n                enabled: false"));
     expect((await gateway.fetch("/anything")).headers.get("x-greeting")).toBeNull();

@@ -4,6 +4,13 @@ import { expectIssues, issuesOf, yaml } from "./helpers.ts";
 const HEADER = '_format_version: "3.0"';
 
 describe("filter chain errors", () => {
+  it("refuses an unknown log level", () => {
+    expectIssues(
+      yaml(HEADER, "routes:", "  - paths: [/a]", "    filter_chains:", "      - filters:", "          - name: greeting", "            log_level: loud"),
+      [[7, "routes[0].filter_chains[0].filters[0].log_level", expect.stringContaining("expected one of")]],
+    );
+  });
+
   it("refuses a callout host that is not host or host:port", () => {
     expectIssues(
       yaml(HEADER, "routes:", "  - paths: [/a]", "    filter_chains:", "      - filters:", "          - name: greeting", '            callout_hosts: ["auth.example.com:8443", "http://evil/"]'),

@@ -59,6 +59,7 @@ describe("loadDeclarativeConfig", () => {
         env: {},
         failurePolicy: "fail_closed",
         calloutHosts: [],
+        logLevel: null,
       },
     ]);
   });
