@@ -30,6 +30,7 @@ export interface GuestExports {
   on_context_create?: Callback;
   on_vm_start?: Callback;
   on_configure?: Callback;
+  validate_configuration?: Callback;
   on_request_headers?: Callback;
   on_request_body?: Callback;
   on_request_trailers?: Callback;
@@ -50,6 +51,7 @@ const CALLBACK_EXPORTS = [
   "on_context_create",
   "on_vm_start",
   "on_configure",
+  "validate_configuration",
   "on_request_headers",
   "on_request_body",
   "on_request_trailers",

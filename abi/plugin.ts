@@ -52,6 +52,11 @@ export class Plugin {
       throw this.#rejected("vm_start", "proxy_on_vm_start", "on_vm_start returned false");
     }
     root.step = "configure";
+    // Envoy asks before applying a configuration; the C++ and AssemblyScript SDKs export it.
+    const validate = exports.validate_configuration;
+    if (validate && !vm.call(root, "proxy_validate_configuration", validate, [root.id, settings.configuration.length])) {
+      throw this.#rejected("configure", "proxy_validate_configuration", "the filter rejected its configuration (proxy_validate_configuration returned false)");
+    }
     if (exports.on_configure && !vm.call(root, "proxy_on_configure", exports.on_configure, [root.id, settings.configuration.length])) {
       throw this.#rejected("configure", "proxy_on_configure", "the filter rejected its configuration (on_configure returned false)");
     }

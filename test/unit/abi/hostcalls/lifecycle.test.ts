@@ -48,3 +48,14 @@ describe("gRPC callouts", () => {
     expect(probe.call(root, "proxy_grpc_close", 1)).toBe(Status.NotFound);
   });
 });
+
+describe("proxy_validate_configuration", () => {
+  it("is asked before on_configure, and a false answer rejects the plugin", async () => {
+    await expect(startProbe({ extra: `(func (export "proxy_validate_configuration") (param i32 i32) (result i32) (i32.const 0))` })).rejects.toMatchObject({
+      kind: "configure",
+      callback: "proxy_validate_configuration",
+    });
+    const accepted = await startProbe({ extra: `(func (export "proxy_validate_configuration") (param i32 i32) (result i32) (i32.const 1))` });
+    expect(accepted.vm.failure).toBeNull();
+  });
+});
