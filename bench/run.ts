@@ -1,0 +1,124 @@
+/**
+ * `npm run bench`: every benchmark of docs/benchmarks.md in one run on this machine, writing
+ * bench/results/<time>.json, bench/results/latest.json and bench/results/latest.md.
+ *
+ *   npm run bench                      all parts (about 5 minutes)
+ *   npm run bench -- --quick           short runs, to check that everything works
+ *   npm run bench -- --only=throughput,cold-start,big-body,micro
+ *
+ * Every process it starts (upstream, workerd, microbenchmarks) is stopped at the end, on an
+ * error and on Ctrl-C (bench/processes.ts).
+ * @module
+ */
+import { mkdir, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { measureBigBody, type BigBodyResult } from "./big-body.ts";
+import { measureColdStart, measureFirstUse } from "./cold-start.ts";
+import { BENCH_BUILD, prepareFiltersFolder, REPO_ROOT } from "./fixtures/filters-folder.ts";
+import { writeGatewayConfig } from "./fixtures/gateway-config.ts";
+import { writeExampleConfig } from "./fixtures/example-config.ts";
+import { DEFAULT_LOAD, type LoadOptions } from "./load.ts";
+import { describeMachine } from "./machine.ts";
+import { runMicro } from "./micro/run-all.ts";
+import { killAll } from "./processes.ts";
+import { renderMarkdown, type RunResults } from "./report.ts";
+import { CASES, runCase } from "./throughput.ts";
+import { startUpstream } from "./upstream.ts";
+import { bundleGateway, bundlePlainWorker } from "./workerd.ts";
+
+const PARTS = ["throughput", "cold-start", "big-body", "micro"] as const;
+type Part = (typeof PARTS)[number];
+
+function parseArgs(argv: string[]): { quick: boolean; parts: Set<Part> } {
+  const quick = argv.includes("--quick");
+  const only = argv.find((arg) => arg.startsWith("--only="))?.slice("--only=".length);
+  const parts = new Set<Part>(only ? (only.split(",") as Part[]) : PARTS);
+  for (const part of parts) if (!PARTS.includes(part)) throw new Error(`unknown part "${part}" (parts: ${PARTS.join(", ")})`);
+  return { quick, parts };
+}
+
+const log = (message: string) => console.log(`[bench] ${message}`);
+
+async function main(): Promise<void> {
+  const { quick, parts } = parseArgs(process.argv.slice(2));
+  const load: LoadOptions = quick ? { connections: DEFAULT_LOAD.connections, seconds: 2, warmupSeconds: 1 } : DEFAULT_LOAD;
+  const coldRuns = quick ? 3 : 9;
+  const results: RunResults = {
+    startedAt: new Date().toISOString(),
+    command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`,
+    machine: describeMachine(`autocannon 8.0.0 (in the bench process)`),
+    load,
+    throughput: [],
+    coldStart: [],
+    firstUse: [],
+    bigBody: [],
+    micro: [],
+  };
+
+  log("preparing filters and bundles");
+  const { dir: filtersDir, paths } = await prepareFiltersFolder();
+  const upstream = await startUpstream();
+  log(`upstream on ${upstream.url}`);
+  const gatewayConfig = join(BENCH_BUILD, "bench-kong.yml");
+  await writeGatewayConfig(gatewayConfig, upstream.url);
+  const exampleConfig = join(BENCH_BUILD, "example-kong.yml");
+  await writeExampleConfig(exampleConfig, upstream.url);
+  const bundles = join(BENCH_BUILD, "bundles");
+  const gateway = await bundleGateway("gateway (bench routes)", gatewayConfig, filtersDir, join(bundles, "gateway"));
+  const example = await bundleGateway("gateway (examples/kong.yml + greeting)", exampleConfig, filtersDir, join(bundles, "example"));
+  const passthrough = await bundlePlainWorker("hono-passthrough", join(REPO_ROOT, "bench/workers/hono-passthrough.ts"), upstream.url, join(bundles, "passthrough"));
+  const middleware = await bundlePlainWorker("hono-header-middleware", join(REPO_ROOT, "bench/workers/hono-header-middleware.ts"), upstream.url, join(bundles, "middleware"));
+
+  if (parts.has("throughput")) {
+    for (const testCase of CASES) {
+      log(`throughput ${testCase.label}`);
+      const result = await runCase(testCase, { upstream: upstream.url, workers: { gateway, passthrough, middleware } }, load);
+      log(`  ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, failures ${result.failures}`);
+      results.throughput.push(result);
+    }
+  }
+  if (parts.has("cold-start")) {
+    for (const [worker, path] of [[example, "/"], [passthrough, "/"]] as const) {
+      log(`cold start ${worker.name}`);
+      results.coldStart.push(await measureColdStart(worker, path, coldRuns));
+    }
+    for (const [route, filter] of [["/greeting/", "greeting"], ["/large/", "large-filter"]]) {
+      log(`first use of ${filter}`);
+      results.firstUse.push(await measureFirstUse(gateway, route, (await stat(paths[filter])).size, quick ? 2 : 5));
+    }
+  }
+  if (parts.has("big-body")) {
+    for (const direction of ["response", "request"] as const) {
+      for (const route of ["/none", "/headers-only", "/greeting"]) {
+        log(`100 MiB ${direction} body through ${route}`);
+        const result: BigBodyResult = await measureBigBody(gateway, route, direction);
+        log(`  RSS ${result.rssBeforeMiB} → peak ${result.rssPeakMiB} → ${result.rssAfterMiB} MiB in ${result.seconds} s`);
+        results.bigBody.push(result);
+      }
+    }
+  }
+  await upstream.child.stop();
+  if (parts.has("micro")) results.micro = await runMicro(quick, log);
+
+  const dir = fileURLToPath(new URL("./results/", import.meta.url));
+  await mkdir(dir, { recursive: true });
+  const json = JSON.stringify(results, null, 2) + "\n";
+  await writeFile(join(dir, `${results.startedAt.replace(/[:.]/g, "-")}.json`), json);
+  await writeFile(join(dir, "latest.json"), json);
+  const markdown = renderMarkdown(results);
+  await writeFile(join(dir, "latest.md"), markdown);
+  console.log("\n" + markdown);
+}
+
+main().then(
+  () => {
+    killAll();
+    process.exit(0);
+  },
+  (error: unknown) => {
+    console.error(error);
+    killAll();
+    process.exit(1);
+  },
+);

@@ -1,0 +1,100 @@
+/**
+ * Bundling a worker the way `proxy-wasm-workers serve` does (cli/ functions, reused, not
+ * copied) and starting fresh `workerd serve` processes on it. A bundle is built once and
+ * started as often as a measurement needs a fresh isolate.
+ * @module
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { join, relative, resolve, sep } from "node:path";
+import type { Readable } from "node:stream";
+import { build, COMPATIBILITY_DATE } from "../cli/build.ts";
+import { bundleWithWrangler } from "../cli/bundle.ts";
+import { renderWranglerToml } from "../cli/entry-source.ts";
+import { workerdBinary } from "../cli/package-paths.ts";
+import { renderWorkerdConfig } from "../cli/workerd-config.ts";
+import { startProcess, type BenchChild } from "./processes.ts";
+
+/** A bundled worker with its generated `workerd.capnp` (listening on any free port). */
+export interface BundledWorker {
+  name: string;
+  capnp: string;
+}
+
+/** A running workerd. */
+export interface RunningWorkerd {
+  url: string;
+  pid: number;
+  /** `performance.now()` just before the process was spawned. */
+  spawnedAt: number;
+  /** `performance.now()` when workerd reported its socket open. */
+  listeningAt: number;
+  child: BenchChild;
+}
+
+const CONTROL_FD = 3;
+
+async function finish(name: string, outDir: string): Promise<BundledWorker> {
+  const modules = await bundleWithWrangler(outDir);
+  const capnp = join(outDir, "workerd.capnp");
+  await writeFile(capnp, renderWorkerdConfig({ modules, compatibilityDate: COMPATIBILITY_DATE, address: "127.0.0.1:0" }));
+  return { name, capnp };
+}
+
+/** The gateway for `config` and `filters`, exactly as `serve` builds it. */
+export async function bundleGateway(name: string, config: string, filters: string, outDir: string): Promise<BundledWorker> {
+  const { outDir: out } = await build({ config, filters, filtersExplicit: true, out: outDir });
+  return finish(name, out);
+}
+
+/**
+ * A plain worker: `source` exports `createWorker(upstream)`; the generated entry calls it with
+ * the upstream URL (baked in, so the capnp needs no bindings, like the gateway's).
+ */
+export async function bundlePlainWorker(name: string, source: string, upstream: string, outDir: string): Promise<BundledWorker> {
+  const out = resolve(outDir);
+  await mkdir(out, { recursive: true });
+  let specifier = relative(out, resolve(source)).split(sep).join("/");
+  if (!specifier.startsWith(".")) specifier = `./${specifier}`;
+  const entry = [
+    `import { createWorker } from ${JSON.stringify(specifier)};`,
+    `export default createWorker(${JSON.stringify(upstream)});`,
+    ``,
+  ].join("\n");
+  await writeFile(join(out, "entry.js"), entry);
+  await writeFile(join(out, "wrangler.toml"), renderWranglerToml(name, COMPATIBILITY_DATE));
+  return finish(name, out);
+}
+
+/** Starts a fresh workerd on `worker`; resolves once it accepts connections. */
+export async function startWorkerd(worker: BundledWorker): Promise<RunningWorkerd> {
+  const spawnedAt = performance.now();
+  const child = startProcess(workerdBinary(), ["serve", worker.capnp, `--control-fd=${CONTROL_FD}`], {
+    // stdout carries console.log of the worker (filter logs): not wanted under load.
+    stdio: ["ignore", "ignore", "inherit", "pipe"],
+  });
+  const port = await listenPort(child, child.process.stdio[CONTROL_FD] as Readable);
+  return { url: `http://127.0.0.1:${port}`, pid: child.pid, spawnedAt, listeningAt: performance.now(), child };
+}
+
+function listenPort(child: BenchChild, control: Readable): Promise<number> {
+  return new Promise<number>((resolvePort, reject) => {
+    let buffered = "";
+    const timer = setTimeout(() => reject(new Error("workerd did not listen within 30 s")), 30_000);
+    control.on("data", (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const lines = buffered.split("\n");
+      buffered = lines.pop() ?? "";
+      for (const line of lines) {
+        const event = JSON.parse(line) as { event?: string; port?: number };
+        if (event.event === "listen" && typeof event.port === "number") {
+          clearTimeout(timer);
+          resolvePort(event.port);
+        }
+      }
+    });
+    child.exited.then((status) => {
+      clearTimeout(timer);
+      reject(new Error(`workerd exited with status ${status} before listening`));
+    });
+  });
+}
