@@ -43,6 +43,12 @@ export class GuestMemory {
     return bytes === null ? null : utf8Decoder.decode(bytes);
   }
 
+  /** A header name or value from guest memory, byte for byte; null when out of bounds. */
+  readByteString(ptr: number, len: number): string | null {
+    const bytes = this.read(ptr, len);
+    return bytes === null ? null : decodeByteString(bytes);
+  }
+
   writeU32(ptr: number, value: number): boolean {
     ptr >>>= 0;
     if (!this.inBounds(ptr, 4)) return false;
@@ -94,6 +100,30 @@ export class GuestMemory {
   returnString(value: string, ptrOut: number, lenOut: number): Status {
     return this.returnBytes(utf8.encode(value), ptrOut, lenOut);
   }
+
+  returnByteString(value: string, ptrOut: number, lenOut: number): Status {
+    return this.returnBytes(encodeByteString(value), ptrOut, lenOut);
+  }
+}
+
+/**
+ * HTTP header names and values are octets, and Workers hand them over as byte strings (one char
+ * per byte): converting one char to one byte keeps them byte-exact both ways. A char above 0xFF
+ * cannot come from a header; it is written as UTF-8 rather than lost.
+ */
+export function encodeByteString(value: string): Uint8Array {
+  let wide = false;
+  for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) > 0xff) wide = true;
+  if (wide) return utf8.encode(value);
+  const bytes = new Uint8Array(value.length);
+  for (let i = 0; i < value.length; i++) bytes[i] = value.charCodeAt(i);
+  return bytes;
+}
+
+export function decodeByteString(bytes: Uint8Array): string {
+  let text = "";
+  for (let i = 0; i < bytes.length; i += 8192) text += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  return text;
 }
 
 export function encodeUtf8(value: string): Uint8Array {

@@ -4,7 +4,7 @@
  * followed by one NUL byte. All integers little-endian.
  * @module
  */
-import { decodeUtf8, encodeUtf8 } from "./memory.ts";
+import { decodeByteString, encodeByteString } from "./memory.ts";
 
 export type HeaderPair = readonly [name: string, value: string];
 
@@ -15,7 +15,7 @@ export const MAX_PAIRS_BYTES = 1 << 20;
 /** Serializes pairs; an empty list becomes zero bytes (the host sends empty maps as 0/0). */
 export function encodePairs(pairs: readonly HeaderPair[]): Uint8Array {
   if (pairs.length === 0) return new Uint8Array(0);
-  const encoded = pairs.map(([name, value]) => [encodeUtf8(name), encodeUtf8(value)] as const);
+  const encoded = pairs.map(([name, value]) => [encodeByteString(name), encodeByteString(value)] as const);
   let size = 4;
   for (const [name, value] of encoded) size += 8 + name.length + 1 + value.length + 1;
   const bytes = new Uint8Array(size);
@@ -52,9 +52,9 @@ export function decodePairs(bytes: Uint8Array): HeaderPair[] | null {
     const nameLength = view.getUint32(4 + 8 * i, true);
     const valueLength = view.getUint32(8 + 8 * i, true);
     if (data + nameLength + 1 + valueLength + 1 > bytes.length) return null;
-    const name = decodeUtf8(bytes.subarray(data, data + nameLength));
+    const name = decodeByteString(bytes.subarray(data, data + nameLength));
     data += nameLength + 1;
-    const value = decodeUtf8(bytes.subarray(data, data + valueLength));
+    const value = decodeByteString(bytes.subarray(data, data + valueLength));
     data += valueLength + 1;
     pairs.push([name, value]);
   }

@@ -4,7 +4,8 @@
  */
 import { dispatchHttpCall } from "../callouts.ts";
 import { decodePairs } from "../pairs.ts";
-import { Status } from "../types.ts";
+import { pairsProblem } from "../header-rules.ts";
+import { LogLevel, Status } from "../types.ts";
 import type { Vm } from "../vm.ts";
 
 export function proxy_http_call(
@@ -30,6 +31,11 @@ export function proxy_http_call(
   const headers = decodePairs(headerBytes);
   const trailers = decodePairs(trailerBytes);
   if (headers === null || trailers === null) return Status.BadArgument;
+  const problem = pairsProblem(headers) ?? pairsProblem(trailers);
+  if (problem !== null) {
+    vm.log(LogLevel.Warn, `proxy_http_call refused: ${problem}`);
+    return Status.BadArgument;
+  }
   const names = new Set(headers.map(([name]) => name.toLowerCase()));
   // Envoy needs :authority too; Kong does not. We default it to the target, so only these two.
   if (!names.has(":method") || !names.has(":path")) return Status.BadArgument;

@@ -6,7 +6,8 @@
  */
 import { HeaderMap } from "../header-map.ts";
 import { decodePairs, encodePairs } from "../pairs.ts";
-import { MapType, Status } from "../types.ts";
+import { headerNameProblem, headerValueProblem, pairsProblem } from "../header-rules.ts";
+import { LogLevel, MapType, Status } from "../types.ts";
 import type { Vm } from "../vm.ts";
 
 function knownMapType(type: number): boolean {
@@ -40,6 +41,8 @@ export function proxy_set_header_map_pairs(vm: Vm, type: number, dataPtr: number
   if (data === null) return Status.InvalidMemoryAccess;
   const pairs = decodePairs(data);
   if (pairs === null) return Status.BadArgument;
+  const problem = pairsProblem(pairs);
+  if (problem !== null) return refuse(vm, problem);
   const map = writable(vm, type);
   if (map === null) return Status.BadArgument;
   map.setAll(pairs);
@@ -55,23 +58,31 @@ export function proxy_get_header_map_size(vm: Vm, type: number, sizeOut: number)
 /** A missing header is NotFound in 0.2.x and OK-empty in 0.1.0. */
 export function proxy_get_header_map_value(vm: Vm, type: number, keyPtr: number, keyLen: number, ptrOut: number, lenOut: number): number {
   if (!knownMapType(type)) return Status.BadArgument;
-  const key = vm.memory.readString(keyPtr, keyLen);
+  const key = vm.memory.readByteString(keyPtr, keyLen);
   if (key === null) return Status.InvalidMemoryAccess;
   const value = readable(vm, type)?.get(key);
   if (value === undefined) {
     if (vm.abi !== "0.1.0") return Status.NotFound;
-    return vm.memory.returnString("", ptrOut, lenOut);
+    return vm.memory.returnByteString("", ptrOut, lenOut);
   }
-  return vm.memory.returnString(value, ptrOut, lenOut);
+  return vm.memory.returnByteString(value, ptrOut, lenOut);
 }
 
 type MapEdit = (map: HeaderMap, key: string, value: string) => void;
 
+/** An invalid header is refused with BadArgument and a warning naming it. */
+function refuse(vm: Vm, problem: string): number {
+  vm.log(LogLevel.Warn, `refused: ${problem}`);
+  return Status.BadArgument;
+}
+
 function editMap(vm: Vm, type: number, keyPtr: number, keyLen: number, valuePtr: number, valueLen: number, edit: MapEdit): number {
   if (!knownMapType(type)) return Status.BadArgument;
-  const key = vm.memory.readString(keyPtr, keyLen);
-  const value = vm.memory.readString(valuePtr, valueLen);
+  const key = vm.memory.readByteString(keyPtr, keyLen);
+  const value = vm.memory.readByteString(valuePtr, valueLen);
   if (key === null || value === null) return Status.InvalidMemoryAccess;
+  const problem = headerNameProblem(key) ?? (edit === removeEdit ? null : headerValueProblem(key, value));
+  if (problem !== null) return refuse(vm, problem);
   const map = writable(vm, type);
   if (map === null) return Status.BadArgument;
   edit(map, key, value);
@@ -86,6 +97,8 @@ export function proxy_replace_header_map_value(vm: Vm, type: number, keyPtr: num
   return editMap(vm, type, keyPtr, keyLen, valuePtr, valueLen, (map, key, value) => map.replace(key, value));
 }
 
+const removeEdit: MapEdit = (map, key) => map.remove(key);
+
 export function proxy_remove_header_map_value(vm: Vm, type: number, keyPtr: number, keyLen: number): number {
-  return editMap(vm, type, keyPtr, keyLen, 0, 0, (map, key) => map.remove(key));
+  return editMap(vm, type, keyPtr, keyLen, 0, 0, removeEdit);
 }

@@ -4,6 +4,7 @@
  * @module
  */
 import type { StreamContext } from "../context.ts";
+import { pairsProblem } from "../header-rules.ts";
 import { decodePairs } from "../pairs.ts";
 import { LogLevel, Status, StreamType } from "../types.ts";
 import type { Vm } from "../vm.ts";
@@ -69,6 +70,11 @@ export function proxy_send_local_response(
   if (details === null || body === null || headerBytes === null) return Status.InvalidMemoryAccess;
   const headers = decodePairs(headerBytes);
   if (headers === null) return Status.BadArgument;
+  const problem = pairsProblem(headers);
+  if (problem !== null) {
+    vm.log(LogLevel.Warn, `send_local_response refused: ${problem}`);
+    return Status.BadArgument;
+  }
   const status = statusCode >>> 0;
   if (status < 200 || status > 599) return Status.BadArgument;
   const context = stream(vm);

@@ -107,3 +107,37 @@ describe("header-map host calls", () => {
     expect(probe.call(ctx, "proxy_set_header_map_pairs", 0, 100, 0x7fffffff)).toBe(Status.InvalidMemoryAccess);
   });
 });
+
+describe("header validation (RFC 9110)", () => {
+  const invalid: [string, string, string][] = [
+    ["a name with a space", "x bad", "1"],
+    ["a name with a colon inside", "x:bad", "1"],
+    ["an empty name", "", "1"],
+    ["a value with CR LF", "x-ok", "a\r\nx-injected: 1"],
+    ["a value with NUL", "x-ok", "a\u0000b"],
+    ["a :status that is not a code", ":status", "two hundred"],
+  ];
+  for (const [what, name, value] of invalid) {
+    it(`refuses ${what} with BadArgument and a warning, and the map is unchanged`, async () => {
+      const probe = await startProbe();
+      const stream = probe.stream(REQUEST);
+      const before = [...stream.context.exchange.requestHeaders.pairs()];
+      const [key, keyLen] = probe.put(KEY, name);
+      const [val, valLen] = probe.put(VALUE, value);
+      expect(probe.call(stream.context, "proxy_add_header_map_value", 0, key, keyLen, val, valLen)).toBe(Status.BadArgument);
+      const [pairs, pairsLen] = probe.put(400, encodePairs([[name, value]]));
+      expect(probe.call(stream.context, "proxy_set_header_map_pairs", 0, pairs, pairsLen)).toBe(Status.BadArgument);
+      expect(stream.context.exchange.requestHeaders.pairs()).toEqual(before);
+      expect(probe.host.logs.some((line) => line.message.startsWith("refused:"))).toBe(true);
+    });
+  }
+
+  it("accepts tabs, obs-text bytes and pseudo-headers", async () => {
+    const probe = await startProbe();
+    const stream = probe.stream(REQUEST);
+    const [key, keyLen] = probe.put(KEY, "x-fine");
+    const [val, valLen] = probe.put(VALUE, new Uint8Array([0x61, 0x09, 0xc3, 0xa9]));
+    expect(probe.call(stream.context, "proxy_add_header_map_value", 0, key, keyLen, val, valLen)).toBe(Status.Ok);
+    expect(stream.context.exchange.requestHeaders.get("x-fine")).toBe("a\t\u00c3\u00a9");
+  });
+});
