@@ -29,7 +29,9 @@ export type VmFailureKind =
   /** `on_configure` returned false or trapped */
   | "configure"
   /** a callback trapped while serving a request */
-  | "runtime";
+  | "runtime"
+  /** the VM's linear memory grew past its limit; it is retired */
+  | "memory";
 
 /** A VM, plugin or callback failure, with the filter and callback it happened in. */
 export class VmFailure extends Error {

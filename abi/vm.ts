@@ -24,6 +24,8 @@ export interface VmOptions {
   host: VmHost;
   /** Sends this VM's HTTP callouts; without one, `proxy_http_call` answers BadArgument. */
   callouts?: CalloutHost;
+  /** Linear memory past which the VM is retired after a callback (default: no limit). */
+  memoryLimitBytes?: number;
 }
 
 interface Frame {
@@ -38,6 +40,7 @@ export class Vm {
   readonly env: Readonly<Record<string, string>>;
   readonly host: VmHost;
   readonly callouts: CalloutHost | null;
+  readonly memoryLimitBytes: number;
   readonly contexts = new Map<number, Context>();
   /** The callout response being delivered: maps 6 and 7 and buffer 4 read it, whatever the context. */
   callResponse: CalloutResponse | null = null;
@@ -57,6 +60,7 @@ export class Vm {
     this.env = options.env;
     this.host = options.host;
     this.callouts = options.callouts ?? null;
+    this.memoryLimitBytes = options.memoryLimitBytes ?? Number.POSITIVE_INFINITY;
   }
 
   /**
@@ -131,13 +135,21 @@ export class Vm {
   call(context: Context | null, callback: string, fn: (...args: number[]) => number | undefined, args: number[]): number {
     if (this.failure) throw this.failure;
     this.#frames.push({ context, effective: null });
+    let result: number;
     try {
-      return (fn(...args) ?? 0) >>> 0;
+      result = (fn(...args) ?? 0) >>> 0;
     } catch (error) {
       throw this.#fail("runtime", callback, error);
     } finally {
       this.#frames.pop();
     }
+    // Checked after the callback, when the guest is not running: an instance that grew too big
+    // is retired, so one filter cannot use up the isolate's memory.
+    const size = this.#exports.memory.buffer.byteLength;
+    if (size > this.memoryLimitBytes) {
+      throw this.#fail("memory", callback, new Error(`linear memory grew to ${size} bytes, over the limit of ${this.memoryLimitBytes}`));
+    }
+    return result;
   }
 
   /** Logs on behalf of the guest, honouring the filter's log level. */

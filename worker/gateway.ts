@@ -42,7 +42,7 @@ export class Gateway {
     this.#router = compileRouter(config);
     this.#host = host;
     this.#options = { ...DEFAULT_OPTIONS, ...options };
-    this.#pool = new PluginPool(config, modules, host, this.#options.calloutTimeoutMs);
+    this.#pool = new PluginPool(config, modules, host, this.#options);
     this.#plans = config.routes.map((_, routeIndex) =>
       planChain(config, routeIndex).map(({ filter, from }) => {
         const owner = from === "service" ? config.services[config.routes[routeIndex].service!] : config.routes[routeIndex];

@@ -12,6 +12,8 @@ export interface GatewayOptions {
   bodyBufferLimit: number;
   /** The longest a callout may take. */
   calloutTimeoutMs: number;
+  /** Linear memory per VM past which it is retired and rebuilt (Workers isolates have 128 MB). */
+  vmMemoryLimit: number;
   logLevel: LogLevel;
 }
 
@@ -21,12 +23,14 @@ export interface GatewayOptionBindings {
   PROXY_WASM_PAUSE_TIMEOUT_MS?: string;
   PROXY_WASM_BODY_BUFFER_LIMIT?: string;
   PROXY_WASM_CALLOUT_TIMEOUT_MS?: string;
+  PROXY_WASM_VM_MEMORY_LIMIT?: string;
 }
 
 export const DEFAULT_OPTIONS: GatewayOptions = {
   pauseTimeoutMs: 60_000,
   bodyBufferLimit: 8 * 1024 * 1024,
   calloutTimeoutMs: 60_000,
+  vmMemoryLimit: 64 * 1024 * 1024,
   logLevel: parseLogLevel(undefined),
 };
 
@@ -40,6 +44,7 @@ export function optionsFromBindings(env: GatewayOptionBindings | undefined): Gat
     pauseTimeoutMs: positive(env?.PROXY_WASM_PAUSE_TIMEOUT_MS, DEFAULT_OPTIONS.pauseTimeoutMs),
     bodyBufferLimit: positive(env?.PROXY_WASM_BODY_BUFFER_LIMIT, DEFAULT_OPTIONS.bodyBufferLimit),
     calloutTimeoutMs: positive(env?.PROXY_WASM_CALLOUT_TIMEOUT_MS, DEFAULT_OPTIONS.calloutTimeoutMs),
+    vmMemoryLimit: positive(env?.PROXY_WASM_VM_MEMORY_LIMIT, DEFAULT_OPTIONS.vmMemoryLimit),
     logLevel: parseLogLevel(env?.PROXY_WASM_LOG_LEVEL),
   };
 }

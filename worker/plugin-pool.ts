@@ -27,16 +27,21 @@ export class PluginPool {
   readonly #modules: Readonly<Record<string, WebAssembly.Module>>;
   readonly #host: VmHost;
   readonly #config: GatewayConfig;
-  readonly #calloutTimeoutMs: number;
+  readonly #limits: { calloutTimeoutMs: number; vmMemoryLimit: number };
   readonly #plugins = new Map<string, Plugin>();
   /** Configurations a filter rejected: deterministic, so they are not retried on every request. */
   readonly #rejected = new Map<string, VmFailure>();
 
-  constructor(config: GatewayConfig, modules: Readonly<Record<string, WebAssembly.Module>>, host: VmHost, calloutTimeoutMs: number) {
+  constructor(
+    config: GatewayConfig,
+    modules: Readonly<Record<string, WebAssembly.Module>>,
+    host: VmHost,
+    limits: { calloutTimeoutMs: number; vmMemoryLimit: number },
+  ) {
     this.#config = config;
     this.#modules = modules;
     this.#host = host;
-    this.#calloutTimeoutMs = calloutTimeoutMs;
+    this.#limits = limits;
   }
 
   /** The plugins started so far. */
@@ -67,8 +72,16 @@ export class PluginPool {
     if (!module) throw new VmFailure("instantiate", entry.name, "instantiate", new Error("the filter is not in this bundle"));
     const abi = detectAbiVersion(module);
     if (!abi) throw new VmFailure("instantiate", entry.name, "instantiate", new Error("not a Proxy-Wasm module"));
-    const callouts = calloutHost(this.#config, entry, this.#calloutTimeoutMs);
-    const vm = Vm.create(module, { filter: entry.name, vmId: entry.name, abi, env: entry.env, host: pluginHost(this.#host, entry), callouts });
+    const callouts = calloutHost(this.#config, entry, this.#limits.calloutTimeoutMs);
+    const vm = Vm.create(module, {
+      filter: entry.name,
+      vmId: entry.name,
+      abi,
+      env: entry.env,
+      host: pluginHost(this.#host, entry),
+      callouts,
+      memoryLimitBytes: this.#limits.vmMemoryLimit,
+    });
     return Plugin.start(vm, {
       name: entry.name,
       rootId: entry.rootId,

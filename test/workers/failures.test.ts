@@ -53,3 +53,29 @@ describe("a filter that traps", () => {
     expect(response.headers.get("x-survived")).toBeNull();
   });
 });
+
+describe("a filter whose memory grows without bound", () => {
+  it("fails its own request once over the limit, and the next request runs on a fresh VM", async () => {
+    const gateway = gatewayFor(
+      `
+_format_version: "3.0"
+services:
+  - name: demo
+    url: $UPSTREAM
+    routes:
+      - name: leaky
+        paths: ["/leaky"]
+        filter_chains: [{ filters: [{ name: memory-hog }] }]
+      - name: healthy
+        paths: ["/healthy"]
+        filter_chains: [{ filters: [{ name: greeting, config: '{"my_greeting": "fine"}' }] }]
+`,
+      { PROXY_WASM_VM_MEMORY_LIMIT: String(3 * 1024 * 1024) },
+    );
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await gateway.fetch("/leaky")).status);
+    expect(statuses).toEqual([200, 200, 500, 200]);
+    expect(gateway.logs.join("\n")).toMatch(/filter "memory-hog" failed in proxy_on_request_headers: Error: linear memory grew to \d+ bytes, over the limit of 3145728/);
+    expect((await gateway.fetch("/healthy")).headers.get("x-greeting")).toBe("fine");
+  });
+});

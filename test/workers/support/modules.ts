@@ -4,6 +4,7 @@ import bodyRewrite from "../../../build/guests/body-rewrite.wasm";
 import calloutAuth from "../../../build/guests/callout-auth.wasm";
 import cppSdk from "../../../build/guests/cpp-sdk-add-header.wasm";
 import goSdk from "../../../build/guests/go-sdk-add-header.wasm";
+import memoryHog from "../../../build/guests/memory-hog.wasm";
 import tickCounter from "../../../build/guests/tick-counter.wasm";
 import rustSdk from "../../../build/guests/rust-sdk-add-header.wasm";
 import tinygoSdk from "../../../build/guests/tinygo-sdk-add-header.wasm";
@@ -16,6 +17,7 @@ export const modules: Record<string, WebAssembly.Module> = {
   "callout-auth": calloutAuth,
   "cpp-sdk-add-header": cppSdk,
   "go-sdk-add-header": goSdk,
+  "memory-hog": memoryHog,
   "rust-sdk-add-header": rustSdk,
   "tick-counter": tickCounter,
   "tinygo-sdk-add-header": tinygoSdk,
