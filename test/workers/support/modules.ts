@@ -24,3 +24,6 @@ export const modules: Record<string, WebAssembly.Module> = {
   "trap-when-asked": trapWhenAsked,
   "v010-add-header": v010,
 };
+// Adversarial guests (test/workers/adversarial.test.ts): each misbehaves in one way.
+import adversarialPointers from "../../../build/guests/adversarial-pointers.wasm";
+modules["adversarial-pointers"] = adversarialPointers;
