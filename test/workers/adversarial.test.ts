@@ -74,3 +74,65 @@ describe("a filter that passes bad pointers and lengths to host calls", () => {
     expect(echo.headers["x-a"]).toBeUndefined();
   });
 });
+
+describe("a filter whose allocator misbehaves when the host hands bytes back", () => {
+  it.each([
+    ["returns 0", "zero"],
+    ["returns an address past the end of memory", "past-end"],
+    ["returns an address where the bytes do not fit", "straddle"],
+  ])("%s: the host call answers InvalidMemoryAccess and writes nothing", async (_, mode) => {
+    const gateway = gatewayWith(`{ name: adversarial-allocator, config: "${mode}" }`);
+    const { response, body } = await alongsideHealthy(gateway);
+    expect(response.status).toBe(200);
+    // proxy_get_header_map_pairs, proxy_get_header_map_value, proxy_get_property
+    expect(response.headers.get("x-statuses")).toBe("666");
+    expect(response.headers.get("x-out-slots")).toBe("untouched");
+    expect((JSON.parse(body) as Echo).path).toBe("/x");
+  });
+
+  it("traps: the request fails with 500, and so does the next one on its fresh VM", async () => {
+    const gateway = gatewayWith(`{ name: adversarial-allocator, config: "trap" }`);
+    const { response, body } = await alongsideHealthy(gateway);
+    expect(response.status).toBe(500);
+    expect(messageOf(body)).toBe(FILTER_FAILURE);
+    expect(gateway.logs.join("\n")).toMatch(/filter "adversarial-allocator" failed in proxy_on_request_headers: .*unreachable/);
+    const { response: again } = await alongsideHealthy(gateway);
+    expect(again.status).toBe(500);
+  });
+});
+
+describe("a filter that asks for a lot of memory", () => {
+  it("traps when memory.grow refuses (-1): 500", async () => {
+    const gateway = gatewayWith(`{ name: adversarial-memory-grow, config: "refused" }`);
+    const { response, body } = await alongsideHealthy(gateway);
+    expect(response.status).toBe(500);
+    expect(messageOf(body)).toBe(FILTER_FAILURE);
+    expect(gateway.logs.join("\n")).toMatch(/filter "adversarial-memory-grow" failed in proxy_on_request_headers: .*unreachable/);
+  });
+
+  it("grows by thousands of pages, past the VM memory limit: 500, and the VM is retired", async () => {
+    const gateway = gatewayWith(`{ name: adversarial-memory-grow, config: "thousands" }`);
+    const { response, body } = await alongsideHealthy(gateway);
+    expect(response.status).toBe(500);
+    expect(messageOf(body)).toBe(FILTER_FAILURE);
+    expect(gateway.logs.join("\n")).toMatch(/filter "adversarial-memory-grow" failed in proxy_on_request_headers: (Error: linear memory grew to \d+ bytes, over the limit|RuntimeError: unreachable)/);
+  });
+
+  it("reads a 4 MiB request body at once: its allocator grows memory and it gets every byte", async () => {
+    const gateway = gatewayWith(`{ name: adversarial-memory-grow, config: "body" }`);
+    const payload = "a".repeat(4 * 1024 * 1024);
+    const { response, body } = await alongsideHealthy(gateway, { method: "POST", body: payload });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-body-status")).toBe("0");
+    expect(response.headers.get("x-body-length")).toBe(String(payload.length));
+    expect((JSON.parse(body) as Echo).body.length).toBe(payload.length);
+  });
+
+  it("reads a body bigger than the VM memory limit: 500, the upstream is not reached with half a body", async () => {
+    const gateway = gatewayWith(`{ name: adversarial-memory-grow, config: "body" }`, { PROXY_WASM_VM_MEMORY_LIMIT: String(2 * 1024 * 1024) });
+    const { response, body } = await alongsideHealthy(gateway, { method: "POST", body: "b".repeat(3 * 1024 * 1024) });
+    expect(response.status).toBe(500);
+    expect(messageOf(body)).toBe(FILTER_FAILURE);
+    expect(gateway.logs.join("\n")).toMatch(/filter "adversarial-memory-grow" failed in proxy_on_request_body: Error: linear memory grew to \d+ bytes, over the limit of 2097152/);
+  });
+});

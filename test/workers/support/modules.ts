@@ -27,3 +27,7 @@ export const modules: Record<string, WebAssembly.Module> = {
 // Adversarial guests (test/workers/adversarial.test.ts): each misbehaves in one way.
 import adversarialPointers from "../../../build/guests/adversarial-pointers.wasm";
 modules["adversarial-pointers"] = adversarialPointers;
+import adversarialAllocator from "../../../build/guests/adversarial-allocator.wasm";
+import adversarialMemoryGrow from "../../../build/guests/adversarial-memory-grow.wasm";
+modules["adversarial-allocator"] = adversarialAllocator;
+modules["adversarial-memory-grow"] = adversarialMemoryGrow;
