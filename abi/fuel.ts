@@ -14,7 +14,7 @@ export const FUEL_EXPORT = "__pww_fuel";
  * A budget per callback, in fuel units (see docs/reliability.md for how it was chosen): plenty for
  * real work on a large body, while a runaway loop is cut well within a second.
  */
-export const DEFAULT_FUEL_BUDGET = 1_000_000_000n;
+export const DEFAULT_FUEL_BUDGET = 100_000_000n;
 
 /** Reads and writes the fuel counter of one instance. */
 export interface FuelMeter {

@@ -14,6 +14,7 @@ export type ExpressionInfo = { id: number; type: number } & Record<string, unkno
 
 interface Wrappers {
   Loop: { getBody(loop: Ref): Ref; setBody(loop: Ref, body: Ref): void };
+  Block: { getName(block: Ref): string | null; insertChildAt(block: Ref, index: number, child: Ref): void };
   Function: { getBody(func: Ref): Ref; setBody(func: Ref, body: Ref): void };
 }
 
@@ -36,10 +37,16 @@ export function expressionInfo(expr: Ref): ExpressionInfo {
   return binaryen.getExpressionInfo(expr) as unknown as ExpressionInfo;
 }
 
-/** `binaryen.<Name>Id` → `Name`, for error messages about expression kinds. */
+/**
+ * `binaryen.<Name>Id` → `Name`, for error messages about expression kinds. Kinds without a JS
+ * constant (table.fill, try_table, ...) still have the C API's `_Binaryen<Name>Id()`.
+ */
 export function expressionKindName(id: number): string {
-  for (const [key, value] of Object.entries(binaryen)) {
-    if (value === id && key.endsWith("Id") && key !== "InvalidId") return key.slice(0, -2);
+  for (const [key, value] of Object.entries(binaryen as unknown as Record<string, unknown>)) {
+    if (key === "InvalidId" || key === "_BinaryenInvalidId") continue;
+    if (value === id && /^[A-Z]\w*Id$/.test(key)) return key.slice(0, -2);
+    const fromC = /^_Binaryen(\w+)Id$/.exec(key);
+    if (fromC && typeof value === "function" && value.length === 0 && value() === id) return fromC[1]!;
   }
   return `expression id ${id}`;
 }

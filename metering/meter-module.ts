@@ -36,6 +36,8 @@ export interface MeterStats {
   functions: number;
   /** Loops that got a header check. */
   loops: number;
+  /** Checks at the start of block tails (basic blocks reached by branches; "size" cost model only). */
+  tails: number;
   sizeBefore: number;
   sizeAfter: number;
   /** Wasm features the module uses, as binaryen names them (the output is written with these). */
@@ -94,11 +96,14 @@ export function meterModule(bytes: Uint8Array, options: MeterOptions = {}): Mete
 
     let functions = 0;
     let loops = 0;
+    let tails = 0;
     for (let index = 0; index < module.getNumFunctions(); index++) {
       const func = module.getFunctionByIndex(index);
       const info = api.getFunctionInfo(func);
       if (info.module) continue; // an import
-      loops += instrumentFunction(module, func, info.name, fuelGlobal, costModel).loops;
+      const inserted = instrumentFunction(module, func, info.name, fuelGlobal, costModel);
+      loops += inserted.loops;
+      tails += inserted.tails;
       functions++;
     }
 
@@ -115,6 +120,7 @@ export function meterModule(bytes: Uint8Array, options: MeterOptions = {}): Mete
       stats: {
         functions,
         loops,
+        tails,
         sizeBefore: bytes.length,
         sizeAfter: out.length,
         features: featureNames(outputFeatures),
