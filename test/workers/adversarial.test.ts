@@ -136,3 +136,88 @@ describe("a filter that asks for a lot of memory", () => {
     expect(gateway.logs.join("\n")).toMatch(/filter "adversarial-memory-grow" failed in proxy_on_request_body: Error: linear memory grew to \d+ bytes, over the limit of 2097152/);
   });
 });
+
+/** Callbacks that run before the response is sent: a failure there fails the request. */
+const REQUEST_CALLBACKS = [
+  "proxy_on_context_create/root",
+  "proxy_on_vm_start",
+  "proxy_on_configure",
+  "proxy_on_context_create",
+  "proxy_on_request_headers",
+  "proxy_on_request_body",
+  "proxy_on_response_headers",
+  "proxy_on_response_body",
+  "proxy_on_http_call_response",
+];
+/** Teardown callbacks: they run after the response was sent. */
+const TEARDOWN_CALLBACKS = ["proxy_on_done", "proxy_on_log", "proxy_on_delete"];
+const HOW = [
+  ["traps", "trap", /RuntimeError: unreachable/],
+  ["calls proc_exit(0)", "exit", /ProcExit: proc_exit\(0\)/],
+  ["overflows its stack", "recurse", /RangeError: Maximum call stack size exceeded/],
+] as const;
+
+/** The log names the callback; the root's context_create is logged as proxy_on_context_create. */
+function loggedName(callback: string): string {
+  return callback.replace("/root", "");
+}
+
+/** A filter entry of adversarial-fail; on_vm_start reads its mode from vm_config, the rest from config. */
+function failEntry(how: string, callback: string): string {
+  const mode = `${how} ${callback}`;
+  return callback === "proxy_on_vm_start" ? `{ name: adversarial-fail, vm_config: "${mode}" }` : `{ name: adversarial-fail, config: "${mode}" }`;
+}
+
+describe.each(HOW)("a filter that %s", (_, how, error) => {
+  it.each(REQUEST_CALLBACKS)(`in %s fails its request with 500, and the healthy route does not notice`, async (callback) => {
+    const gateway = gatewayWith(failEntry(how, callback));
+    const { response, body } = await alongsideHealthy(gateway, { method: "POST", body: "hello" });
+    expect(response.status).toBe(500);
+    expect(messageOf(body)).toBe(FILTER_FAILURE);
+    const logs = gateway.logs.join("\n");
+    expect(logs).toContain(`filter "adversarial-fail" failed in ${loggedName(callback)}: `);
+    expect(logs).toMatch(error);
+    // Still answering, after the VM was retired (and failing again, the same way).
+    const { response: again } = await alongsideHealthy(gateway, { method: "POST", body: "hello" });
+    expect(again.status).toBe(500);
+  });
+
+  it.each(TEARDOWN_CALLBACKS)(`in %s, after the response was sent: the response stands and the next request works`, async (callback) => {
+    const gateway = gatewayWith(failEntry(how, callback));
+    const { response, body } = await alongsideHealthy(gateway, { method: "POST", body: "hello" });
+    expect(response.status).toBe(200);
+    expect((JSON.parse(body) as Echo).body).toBe("hello");
+    expect(gateway.logs.join("\n")).toContain(`filter "adversarial-fail" failed in ${callback}: `);
+    const { response: next, body: nextBody } = await alongsideHealthy(gateway, { method: "POST", body: "again" });
+    expect(next.status).toBe(200);
+    expect((JSON.parse(nextBody) as Echo).body).toBe("again");
+  });
+
+  it("in proxy_on_tick retires the VM; the next request runs on a fresh one", async () => {
+    const gateway = gatewayWith(failEntry(how, "proxy_on_tick"));
+    expect((await gateway.fetch("/adversarial/1")).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    // The tick is due now: this request runs it (in waitUntil), and the VM dies under it.
+    const { response: during } = await alongsideHealthy(gateway);
+    expect([200, 500]).toContain(during.status);
+    expect(gateway.logs.join("\n")).toContain(`filter "adversarial-fail" failed in proxy_on_tick: `);
+    const { response: after } = await alongsideHealthy(gateway);
+    expect(after.status).toBe(200);
+  });
+
+  it("in _initialize fails every request through it with 500, and the healthy route does not notice", async () => {
+    const gateway = gatewayWith(`{ name: adversarial-initialize, env: { FAIL: ${how} } }`);
+    const { response, body } = await alongsideHealthy(gateway);
+    expect(response.status).toBe(500);
+    expect(messageOf(body)).toBe(FILTER_FAILURE);
+    expect(gateway.logs.join("\n")).toContain(`filter "adversarial-initialize" failed in _initialize: `);
+    expect(gateway.logs.join("\n")).toMatch(error);
+    expect((await alongsideHealthy(gateway)).response.status).toBe(500);
+  });
+});
+
+it("the _initialize guest starts normally without FAIL (the control case)", async () => {
+  const { response } = await alongsideHealthy(gatewayWith(`{ name: adversarial-initialize }`));
+  expect(response.status).toBe(200);
+  expect(response.headers.get("x-initialized")).toBe("1");
+});

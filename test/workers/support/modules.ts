@@ -31,3 +31,7 @@ import adversarialAllocator from "../../../build/guests/adversarial-allocator.wa
 import adversarialMemoryGrow from "../../../build/guests/adversarial-memory-grow.wasm";
 modules["adversarial-allocator"] = adversarialAllocator;
 modules["adversarial-memory-grow"] = adversarialMemoryGrow;
+import adversarialFail from "../../../build/guests/adversarial-fail.wasm";
+import adversarialInitialize from "../../../build/guests/adversarial-initialize.wasm";
+modules["adversarial-fail"] = adversarialFail;
+modules["adversarial-initialize"] = adversarialInitialize;
