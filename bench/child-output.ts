@@ -30,21 +30,3 @@ export function firstJsonLine<T>(child: BenchChild, timeoutMs: number): Promise<
     });
   });
 }
-
-/** Every stdout line of `child` that parses as JSON, once it has exited with status 0. */
-export async function allJsonLines<T>(child: BenchChild): Promise<T[]> {
-  let text = "";
-  child.process.stdout?.on("data", (chunk: Buffer) => (text += chunk.toString()));
-  const status = await child.exited;
-  if (status !== 0) throw new Error(`pid ${child.pid} exited with status ${status}`);
-  const values: T[] = [];
-  for (const line of text.split("\n")) {
-    if (!line.startsWith("{")) continue;
-    try {
-      values.push(JSON.parse(line) as T);
-    } catch {
-      // not a report line
-    }
-  }
-  return values;
-}

@@ -1,0 +1,61 @@
+/**
+ * Summarises a V8 `.cpuprofile` (from `node --cpu-prof`): self time per function, with file and
+ * line, heaviest first; and the total ("inclusive") time of the project's own functions.
+ *
+ *   BENCH_PROFILE_LOOP="(c)" node --cpu-prof --cpu-prof-dir=build/bench/profiles \
+ *     --import tsx bench/micro/gateway-in-process.ts
+ *   npx tsx bench/profile-summary.ts build/bench/profiles/<file>.cpuprofile [top]
+ * @module
+ */
+import { readFileSync } from "node:fs";
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+const [file, topText] = process.argv.slice(2);
+if (!file) throw new Error("usage: tsx bench/profile-summary.ts FILE.cpuprofile [top]");
+const top = Number(topText ?? 30);
+const profile = JSON.parse(readFileSync(file, "utf8")) as Profile;
+
+const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+const parent = new Map<number, number>();
+for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+
+const label = (node: ProfileNode) => {
+  const { functionName, url, lineNumber } = node.callFrame;
+  const where = url ? `${url.replace(/^.*\/work\/main\//, "").replace(/^file:\/\//, "")}:${lineNumber + 1}` : "(native)";
+  return `${functionName || "(anonymous)"} ${where}`;
+};
+
+const self = new Map<string, number>();
+const inclusive = new Map<string, number>();
+let total = 0;
+profile.samples.forEach((id, i) => {
+  const dt = profile.timeDeltas[i] ?? 0;
+  total += dt;
+  const node = byId.get(id)!;
+  self.set(label(node), (self.get(label(node)) ?? 0) + dt);
+  // Each function once per sample, however deep it recurses.
+  const seen = new Set<string>();
+  for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+    const name = label(byId.get(at)!);
+    if (seen.has(name)) continue;
+    seen.add(name);
+    inclusive.set(name, (inclusive.get(name) ?? 0) + dt);
+  }
+});
+
+const pct = (us: number) => `${((us / total) * 100).toFixed(1).padStart(5)}%`;
+console.log(`total ${(total / 1000).toFixed(0)} ms sampled\n\nself time:`);
+for (const [name, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${pct(us)}  ${name}`);
+console.log(`\ninclusive time, project files only:`);
+const own = [...inclusive].filter(([name]) => /(worker|abi|config|bench)\//.test(name) && !name.includes("node_modules"));
+for (const [name, us] of own.sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${pct(us)}  ${name}`);
