@@ -11,7 +11,9 @@ import { resolveExports, type GuestExports } from "./exports.ts";
 import type { VmHost } from "./host-api.ts";
 import { buildImports } from "./imports.ts";
 import { GuestMemory } from "./memory.ts";
-import { LogLevel, Status, type AbiVersion } from "./types.ts";
+import { DEFAULT_FUEL_BUDGET, fuelExhaustion, fuelOf, fuelUsed, type FuelMeter } from "./fuel.ts";
+import { metricsOf } from "./metrics.ts";
+import { LogLevel, MetricType, Status, type AbiVersion } from "./types.ts";
 
 export interface VmOptions {
   /** The filter name, for log lines and `plugin_name`. */
@@ -26,7 +28,11 @@ export interface VmOptions {
   callouts?: CalloutHost;
   /** Linear memory past which the VM is retired after a callback (default: no limit). */
   memoryLimitBytes?: number;
+  /** Fuel per callback for a metered module (default DEFAULT_FUEL_BUDGET); unmetered modules ignore it. */
+  fuelBudget?: bigint;
 }
+
+const START_FUEL_FACTOR = 10n;
 
 interface Frame {
   context: Context | null;
@@ -41,6 +47,10 @@ export class Vm {
   readonly host: VmHost;
   readonly callouts: CalloutHost | null;
   readonly memoryLimitBytes: number;
+  readonly fuelBudget: bigint;
+  /** The fuel counter of a metered module, null for an unmetered one. */
+  #fuel: FuelMeter | null = null;
+  #fuelMetric: number | null = null;
   readonly contexts = new Map<number, Context>();
   /** The callout response being delivered: maps 6 and 7 and buffer 4 read it, whatever the context. */
   callResponse: CalloutResponse | null = null;
@@ -61,6 +71,7 @@ export class Vm {
     this.host = options.host;
     this.callouts = options.callouts ?? null;
     this.memoryLimitBytes = options.memoryLimitBytes ?? Number.POSITIVE_INFINITY;
+    this.fuelBudget = options.fuelBudget ?? DEFAULT_FUEL_BUDGET;
   }
 
   /**
@@ -73,6 +84,7 @@ export class Vm {
     try {
       instance = new WebAssembly.Instance(module, buildImports(vm));
       vm.#instance = instance;
+      vm.#fuel = fuelOf(instance);
       vm.#exports = resolveExports(instance.exports, options.abi);
     } catch (error) {
       throw vm.#fail("instantiate", "instantiate", error);
@@ -135,14 +147,16 @@ export class Vm {
   call(context: Context | null, callback: string, fn: (...args: number[]) => number | undefined, args: number[]): number {
     if (this.failure) throw this.failure;
     this.#frames.push({ context, effective: null });
+    this.#fuel?.set(this.fuelBudget);
     let result: number;
     try {
       result = (fn(...args) ?? 0) >>> 0;
     } catch (error) {
-      throw this.#fail("runtime", callback, error);
+      throw this.#fail("runtime", callback, fuelExhaustion(this.#fuel, this.fuelBudget, error) ?? error);
     } finally {
       this.#frames.pop();
     }
+    if (this.#fuel) this.#recordFuel(callback, fuelUsed(this.#fuel, this.fuelBudget));
     // Checked after the callback, when the guest is not running: an instance that grew too big
     // is retired, so one filter cannot use up the isolate's memory.
     const size = this.#exports.memory.buffer.byteLength;
@@ -170,12 +184,15 @@ export class Vm {
 
   #startStep(name: string, run: () => unknown): void {
     this.#frames.push({ context: null, effective: null });
+    // Runtime start-up (Go's scheduler and heap, package init) is a one-off; it gets ten callbacks' worth.
+    const budget = this.fuelBudget * START_FUEL_FACTOR;
+    this.#fuel?.set(budget);
     try {
       run();
     } catch (error) {
       // A WASI command may end `_start` with proc_exit(0): it finished, it did not fail.
       if (name === "_start" && error instanceof ProcExit && error.code === 0) return;
-      throw this.#fail("start", name, error);
+      throw this.#fail("start", name, fuelExhaustion(this.#fuel, budget, error) ?? error);
     } finally {
       this.#frames.pop();
     }
@@ -189,6 +206,17 @@ export class Vm {
       if (error instanceof GuestTrap || error instanceof ProcExit) throw error;
       throw new GuestTrap(what, error);
     }
+  }
+
+  /**
+   * Fuel is a deterministic cost measure: each callback's use goes to the filter's
+   * `host_fuel_used` histogram and, at debug level, to the log.
+   */
+  #recordFuel(callback: string, used: bigint): void {
+    const metrics = metricsOf(this);
+    this.#fuelMetric ??= metrics.define(this.filter, MetricType.Histogram, "host_fuel_used").id;
+    metrics.record(this.#fuelMetric, used);
+    if (this.host.logLevel(this.filter) <= LogLevel.Debug) this.host.log(this.filter, LogLevel.Debug, `${callback} used ${used} fuel`);
   }
 
   #fail(kind: VmFailureKind, callback: string, error: unknown): VmFailure {

@@ -4,13 +4,15 @@
  * rather than on a request.
  * @module
  */
-import { copyFile, mkdir, rm, stat, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
 import type { GatewayConfig } from "../config/model.ts";
 import type { BundledFilter } from "../worker/bundle.ts";
 import { renderEntry, renderWranglerToml } from "./entry-source.ts";
 import { describeFilter } from "./filter-facts.ts";
-import { scanFiltersFolder, verifyProxyWasm, type FiltersFolder } from "./filters-folder.ts";
+import { MeteringError, meterModule } from "../metering/meter-module.ts";
+import { CliError } from "./cli-error.ts";
+import { scanFiltersFolder, verifyProxyWasm, type FiltersFolder, type FolderFilter } from "./filters-folder.ts";
 import type { BuildOptions } from "./options.ts";
 import { WORKER_ENTRY } from "./package-paths.ts";
 import { readGatewayConfig, usedFilterNames } from "./read-config.ts";
@@ -29,6 +31,24 @@ export interface BuildResult {
   config: GatewayConfig;
   /** The filters bundled (every filter a chain names, enabled or not). */
   filters: string[];
+}
+
+/**
+ * Copies a filter into the bundle, fuel-metered unless its `.meta.json` says `"metering": false`:
+ * locally nothing else stops a filter that loops forever (workerd has no CPU limit).
+ */
+async function writeBundledFilter(filter: FolderFilter, out: string): Promise<void> {
+  if (filter.meta?.metering === false) return copyFile(filter.path, out);
+  try {
+    const { bytes } = meterModule(new Uint8Array(await readFile(filter.path)));
+    await writeFile(out, bytes);
+  } catch (error) {
+    if (!(error instanceof MeteringError)) throw error;
+    throw new CliError(
+      `filter "${filter.name}" (${filter.path}) cannot be fuel-metered: ${error.message}\n` +
+        `  set "metering": false in ${filter.name}.meta.json to bundle it unmetered (no protection against endless loops)`,
+    );
+  }
 }
 
 /** Runs the build. Throws CliError or the loader's ConfigError on user mistakes. */
@@ -52,7 +72,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   await mkdir(filtersOut, { recursive: true });
   for (const name of filters) {
     // Always a lower-case `.wasm`, so the bundler's default CompiledWasm rule matches.
-    await copyFile(folder.get(name)!.path, join(filtersOut, `${name}.wasm`));
+    await writeBundledFilter(folder.get(name)!, join(filtersOut, `${name}.wasm`));
   }
 
   const entry = renderEntry({

@@ -103,7 +103,13 @@ async function readMeta(path: string): Promise<FilterMeta | undefined> {
 /** What is wrong with a parsed metadata document, or `undefined`. Unknown keys pass (Kong has more). */
 function metaProblem(meta: unknown): string | undefined {
   if (typeof meta !== "object" || meta === null || Array.isArray(meta)) return "expected a JSON object";
-  const { root_id, vm_config, env, failure_policy } = meta as Record<string, unknown>;
+  const { root_id, vm_config, env, failure_policy, metering, fuel_budget, callout_hosts, log_level } = meta as Record<string, unknown>;
+  if (metering !== undefined && typeof metering !== "boolean") return "metering must be true or false";
+  if (fuel_budget !== undefined && !(Number.isSafeInteger(fuel_budget) && (fuel_budget as number) > 0)) return "fuel_budget must be a positive integer";
+  if (callout_hosts !== undefined && !(Array.isArray(callout_hosts) && callout_hosts.every((h) => typeof h === "string"))) {
+    return "callout_hosts must be an array of strings";
+  }
+  if (log_level !== undefined && !LOG_LEVELS.has(log_level as string)) return "log_level must be one of trace, debug, info, warn, error, critical";
   if (root_id !== undefined && typeof root_id !== "string") return "root_id must be a string";
   if (vm_config !== undefined && typeof vm_config !== "string") return "vm_config must be a string";
   if (env !== undefined) {
@@ -117,6 +123,8 @@ function metaProblem(meta: unknown): string | undefined {
   }
   return undefined;
 }
+
+const LOG_LEVELS = new Set(["trace", "debug", "info", "warn", "error", "critical"]);
 
 async function isDirectory(path: string): Promise<boolean> {
   try {

@@ -28,6 +28,8 @@ export interface FilterEntry {
   calloutHosts: string[];
   /** This plugin's log threshold (`trace` … `critical`); null = the gateway's. */
   logLevel: FilterLogLevel | null;
+  /** Fuel per callback of this plugin when its module is metered; null = the gateway's. */
+  fuelBudget: number | null;
 }
 
 export type FilterLogLevel = "trace" | "debug" | "info" | "warn" | "error" | "critical";
@@ -99,6 +101,10 @@ export interface FilterMeta {
   failure_policy?: FailurePolicy;
   callout_hosts?: string[];
   log_level?: FilterLogLevel;
+  /** `false` bundles the module as it is, without fuel metering (build time only). */
+  metering?: boolean;
+  /** Fuel per callback for this filter's plugins (default: the gateway's). */
+  fuel_budget?: number;
 }
 
 /** The filters a config may use, by name. */

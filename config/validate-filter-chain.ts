@@ -4,7 +4,7 @@
  * @module
  */
 import type { LoadContext } from "./context.ts";
-import { asRecord, checkKnownFields, kindOf, readBoolean, readEnum, readString, readStringMap, readStringArray } from "./fields.ts";
+import { asRecord, checkKnownFields, kindOf, readBoolean, readEnum, readString, readStringMap, readStringArray, readInteger } from "./fields.ts";
 import type { Fields } from "./fields.ts";
 import { isUuid } from "./ids.ts";
 import type { FailurePolicy, FilterEntry, FilterInfo, FilterLogLevel } from "./model.ts";
@@ -29,7 +29,7 @@ export interface FilterChainDraft {
 }
 
 const CHAIN_FIELDS = ["id", "name", "enabled", "filters"] as const;
-const FILTER_FIELDS = ["name", "config", "enabled", "root_id", "vm_config", "env", "failure_policy", "callout_hosts", "log_level"] as const;
+const FILTER_FIELDS = ["name", "config", "enabled", "root_id", "vm_config", "env", "failure_policy", "callout_hosts", "log_level", "fuel_budget"] as const;
 const LOG_LEVELS: readonly FilterLogLevel[] = ["trace", "debug", "info", "warn", "error", "critical"];
 const IGNORED = ["tags", "created_at", "updated_at"] as const;
 const FAILURE_POLICIES: readonly FailurePolicy[] = ["fail_closed", "fail_open"];
@@ -165,6 +165,8 @@ function readFilterEntry(ctx: LoadContext, path: DocPath, value: unknown): Filte
     env: { ...(meta.env ?? {}), ...(env ?? {}) },
     failurePolicy: readEnum(ctx.issues, path, fields, "failure_policy", FAILURE_POLICIES, meta.failure_policy ?? "fail_closed"),
     calloutHosts: readCalloutHosts(ctx, path, fields) ?? meta.callout_hosts ?? [],
+    fuelBudget:
+      fields.fuel_budget === undefined ? (meta.fuel_budget ?? null) : readInteger(ctx.issues, path, fields, "fuel_budget", 0, { min: 1, max: Number.MAX_SAFE_INTEGER }) || null,
     logLevel: fields.log_level === undefined ? (meta.log_level ?? null) : readEnum(ctx.issues, path, fields, "log_level", LOG_LEVELS, "info"),
   };
 }

@@ -2,6 +2,7 @@
  * Gateway settings an operator can change through bindings (wrangler `[vars]`, workerd bindings).
  * @module
  */
+import { DEFAULT_FUEL_BUDGET } from "../abi/fuel.ts";
 import type { LogLevel } from "../abi/types.ts";
 import { parseLogLevel } from "./console-host.ts";
 
@@ -14,6 +15,8 @@ export interface GatewayOptions {
   calloutTimeoutMs: number;
   /** Linear memory per VM past which it is retired and rebuilt (Workers isolates have 128 MB). */
   vmMemoryLimit: number;
+  /** Fuel per callback of a metered filter, unless its entry or meta.json sets one. */
+  fuelBudget: number;
   logLevel: LogLevel;
 }
 
@@ -24,6 +27,7 @@ export interface GatewayOptionBindings {
   PROXY_WASM_BODY_BUFFER_LIMIT?: string;
   PROXY_WASM_CALLOUT_TIMEOUT_MS?: string;
   PROXY_WASM_VM_MEMORY_LIMIT?: string;
+  PROXY_WASM_FUEL_BUDGET?: string;
 }
 
 export const DEFAULT_OPTIONS: GatewayOptions = {
@@ -31,6 +35,7 @@ export const DEFAULT_OPTIONS: GatewayOptions = {
   bodyBufferLimit: 8 * 1024 * 1024,
   calloutTimeoutMs: 60_000,
   vmMemoryLimit: 64 * 1024 * 1024,
+  fuelBudget: Number(DEFAULT_FUEL_BUDGET),
   logLevel: parseLogLevel(undefined),
 };
 
@@ -45,6 +50,7 @@ export function optionsFromBindings(env: GatewayOptionBindings | undefined): Gat
     bodyBufferLimit: positive(env?.PROXY_WASM_BODY_BUFFER_LIMIT, DEFAULT_OPTIONS.bodyBufferLimit),
     calloutTimeoutMs: positive(env?.PROXY_WASM_CALLOUT_TIMEOUT_MS, DEFAULT_OPTIONS.calloutTimeoutMs),
     vmMemoryLimit: positive(env?.PROXY_WASM_VM_MEMORY_LIMIT, DEFAULT_OPTIONS.vmMemoryLimit),
+    fuelBudget: positive(env?.PROXY_WASM_FUEL_BUDGET, DEFAULT_OPTIONS.fuelBudget),
     logLevel: parseLogLevel(env?.PROXY_WASM_LOG_LEVEL),
   };
 }

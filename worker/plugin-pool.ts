@@ -12,9 +12,13 @@ import { Vm } from "../abi/vm.ts";
 import type { FilterEntry, GatewayConfig } from "../config/model.ts";
 import { calloutHost } from "./callouts.ts";
 import { parseLogLevel } from "./console-host.ts";
+import type { GatewayOptions } from "./options.ts";
 
 /** A plugin ready to serve, or why it cannot. */
 export type PluginSlot = { ok: true; plugin: Plugin } | { ok: false; failure: VmFailure };
+
+/** What the gateway's options bound for every plugin. */
+type Limits = Pick<GatewayOptions, "calloutTimeoutMs" | "vmMemoryLimit" | "fuelBudget">;
 
 /** The host as one plugin sees it: its own log level when its entry sets one. */
 function pluginHost(host: VmHost, entry: FilterEntry): VmHost {
@@ -27,7 +31,7 @@ export class PluginPool {
   readonly #modules: Readonly<Record<string, WebAssembly.Module>>;
   readonly #host: VmHost;
   readonly #config: GatewayConfig;
-  readonly #limits: { calloutTimeoutMs: number; vmMemoryLimit: number };
+  readonly #limits: Limits;
   readonly #plugins = new Map<string, Plugin>();
   /** Configurations a filter rejected: deterministic, so they are not retried on every request. */
   readonly #rejected = new Map<string, VmFailure>();
@@ -36,7 +40,7 @@ export class PluginPool {
     config: GatewayConfig,
     modules: Readonly<Record<string, WebAssembly.Module>>,
     host: VmHost,
-    limits: { calloutTimeoutMs: number; vmMemoryLimit: number },
+    limits: Limits,
   ) {
     this.#config = config;
     this.#modules = modules;
@@ -81,6 +85,7 @@ export class PluginPool {
       host: pluginHost(this.#host, entry),
       callouts,
       memoryLimitBytes: this.#limits.vmMemoryLimit,
+      fuelBudget: BigInt(entry.fuelBudget ?? this.#limits.fuelBudget),
     });
     return Plugin.start(vm, {
       name: entry.name,

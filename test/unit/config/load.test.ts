@@ -60,6 +60,7 @@ describe("loadDeclarativeConfig", () => {
         failurePolicy: "fail_closed",
         calloutHosts: [],
         logLevel: null,
+        fuelBudget: null,
       },
     ]);
   });

@@ -4,6 +4,8 @@ import bodyRewrite from "../../../build/guests/body-rewrite.wasm";
 import calloutAuth from "../../../build/guests/callout-auth.wasm";
 import cppSdk from "../../../build/guests/cpp-sdk-add-header.wasm";
 import goSdk from "../../../build/guests/go-sdk-add-header.wasm";
+import endlessInitialize from "../../../build/guests/endless-initialize.wasm";
+import endlessLoop from "../../../build/guests/endless-loop.wasm";
 import memoryHog from "../../../build/guests/memory-hog.wasm";
 import tickCounter from "../../../build/guests/tick-counter.wasm";
 import rustSdk from "../../../build/guests/rust-sdk-add-header.wasm";
@@ -17,6 +19,8 @@ export const modules: Record<string, WebAssembly.Module> = {
   "callout-auth": calloutAuth,
   "cpp-sdk-add-header": cppSdk,
   "go-sdk-add-header": goSdk,
+  "endless-initialize": endlessInitialize,
+  "endless-loop": endlessLoop,
   "memory-hog": memoryHog,
   "rust-sdk-add-header": rustSdk,
   "tick-counter": tickCounter,
@@ -35,3 +39,9 @@ import adversarialFail from "../../../build/guests/adversarial-fail.wasm";
 import adversarialInitialize from "../../../build/guests/adversarial-initialize.wasm";
 modules["adversarial-fail"] = adversarialFail;
 modules["adversarial-initialize"] = adversarialInitialize;
+import adversarialControl from "../../../build/guests/adversarial-control.wasm";
+import adversarialCalloutStorm from "../../../build/guests/adversarial-callout-storm.wasm";
+import adversarialHeaders from "../../../build/guests/adversarial-headers.wasm";
+modules["adversarial-control"] = adversarialControl;
+modules["adversarial-callout-storm"] = adversarialCalloutStorm;
+modules["adversarial-headers"] = adversarialHeaders;
