@@ -221,3 +221,79 @@ it("the _initialize guest starts normally without FAIL (the control case)", asyn
   expect(response.status).toBe(200);
   expect(response.headers.get("x-initialized")).toBe("1");
 });
+
+describe("a filter that misuses stream control", () => {
+  it("continues 1000 times in each direction while not paused, then pauses anyway: the continues win", async () => {
+    const { response, body } = await alongsideHealthy(gatewayWith(`{ name: adversarial-control, config: "continue-many" }`));
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-statuses")).toBe("0");
+    expect((JSON.parse(body) as Echo).path).toBe("/x");
+  });
+
+  it("sends 1000 local responses from one callback: the first stands", async () => {
+    const gateway = gatewayWith(`{ name: adversarial-control, config: "local-many" }`);
+    const { response, body } = await alongsideHealthy(gateway);
+    expect(response.status).toBe(403);
+    expect(body).toBe("first");
+    expect(response.headers.get("x-statuses")).toBe("0");
+  });
+
+  it("sends a local response, then continues 1000 times: the local response wins", async () => {
+    const { response, body } = await alongsideHealthy(gatewayWith(`{ name: adversarial-control, config: "local-then-continue" }`));
+    expect(response.status).toBe(403);
+    expect(body).toBe("first");
+  });
+
+  it("sends a local response from on_response_headers: it replaces the upstream's, once", async () => {
+    const { response, body } = await alongsideHealthy(gatewayWith(`{ name: adversarial-control, config: "local-in-response-headers" }`));
+    expect(response.status).toBe(418);
+    expect(body).toBe("teapot");
+    expect(response.headers.get("x-statuses")).toBe("0");
+  });
+
+  // BUG (gateway): the 418 replaces the upstream's response, but the local reply's own body then
+  // runs through on_response_body, the filter calls send_local_response again, and
+  // worker/proxy.ts:205-208 (respond, replaceable=false) turns that into a 500 ("filter "chain"
+  // failed in proxy_on_response_body: a local response while answering a local response"),
+  // where the same second call from on_response_headers is ignored (worker/proxy.ts:187).
+  it.fails("sends a local response from on_response_body: it replaces the upstream's, once", async () => {
+    const { response, body } = await alongsideHealthy(gatewayWith(`{ name: adversarial-control, config: "local-in-response-body" }`));
+    expect(response.status).toBe(418);
+    expect(body).toBe("teapot");
+  });
+});
+
+describe("a filter that dispatches 2000 callouts from one callback", () => {
+  it("finishes its request once all were answered (or fails it cleanly in time), never hangs", async () => {
+    const gateway = gatewayWith(`{ name: adversarial-callout-storm, config: "2000" }`, { PROXY_WASM_PAUSE_TIMEOUT_MS: "15000" });
+    const started = Date.now();
+    const { response, body } = await alongsideHealthy(gateway);
+    expect(Date.now() - started).toBeLessThan(17_000);
+    if (response.status === 504) {
+      expect(messageOf(body)).toBe("A filter paused the request and did not resume it in time");
+      return;
+    }
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-dispatched")).toBe("2000");
+    expect(response.headers.get("x-answered")).toBe("2000");
+    expect((JSON.parse(body) as Echo).path).toBe("/x");
+  }, 30_000);
+});
+
+describe("a filter that injects CR/LF and other invalid bytes into headers", () => {
+  it("is refused with BadArgument each time, and nothing invalid reaches the upstream or the client", async () => {
+    const gateway = gatewayWith(`{ name: adversarial-headers }`);
+    const { response, body } = await alongsideHealthy(gateway);
+    expect(response.status).toBe(200);
+    // request headers (9 calls) / response headers (2)
+    expect(response.headers.get("x-statuses")).toBe("222222222/22");
+    const echo = JSON.parse(body) as Echo;
+    expect(echo.path).toBe("/x");
+    for (const name of ["x-injected", "x-evil", "x-more", "x-nul", "x-split", "bad name"]) expect(echo.headers[name]).toBeUndefined();
+    expect(echo.headers.host).not.toContain("evil");
+    expect(response.headers.get("x-resp")).toBeNull();
+    expect(response.headers.get("set-cookie")).toBeNull();
+    expect(response.headers.get("x-evil")).toBeNull();
+    expect(gateway.logs.join("\n")).toMatch(/refused: .*control character/);
+  });
+});
