@@ -1,13 +1,17 @@
 /**
- * Routes a body through the `on_*_body` callbacks of a chain, chunk by chunk, as a pull-based
- * stream. A filter that pauses keeps receiving the cumulative body it has buffered until it
- * continues (or, on the last chunk, until it is resumed); nothing is buffered when every filter
- * continues. A buffer over the limit stops the body.
+ * Routes a body through the `on_*_body` callbacks of a chain. A small body of known length is
+ * read at once and given to each filter in one call with end_of_stream (as Kong does); any other
+ * body streams chunk by chunk through a pull-based stream. A filter that pauses keeps receiving
+ * the cumulative body it has buffered until it continues (or, on the last chunk, until it is
+ * resumed); nothing is buffered when every filter continues. A buffer over the limit stops it.
  * @module
  */
 import type { HttpExchange } from "../abi/exchange.ts";
 import { Action } from "../abi/types.ts";
 import type { ChainRun, Direction, StopOutcome } from "./chain.ts";
+
+/** Bodies of a known length up to this size are read whole instead of streamed. */
+export const WHOLE_BODY_LIMIT = 64 * 1024;
 
 /** The body stopped: a filter failed, answered locally, timed out, or buffered too much. */
 export class BodyStopped extends Error {
@@ -20,21 +24,97 @@ export class BodyStopped extends Error {
 export interface BodyFilterOptions {
   /** The most a paused filter may buffer, in bytes. */
   bufferLimit: number;
+  /** Local responses are ignored (the body already belongs to one). */
+  ignoreLocalResponses?: boolean;
   /** Called once when the body ended, failed or was cancelled. */
   onEnd(): void;
   /** Called when the body stops; fetch does not pass the error itself on. */
   onStop?(stop: BodyStopped): void;
 }
 
-const EMPTY = new Uint8Array(0);
+const EMPTY: Uint8Array = new Uint8Array(0);
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  if (a.length === 0) return b;
-  if (b.length === 0) return a;
-  const all = new Uint8Array(a.length + b.length);
-  all.set(a, 0);
-  all.set(b, a.length);
-  return all;
+/** The length a `content-length` header promises, when it is small enough to read whole. */
+export function wholeBodyLength(headers: Headers): number | null {
+  const value = headers.get("content-length");
+  if (value === null) return null;
+  const length = Number(value);
+  return Number.isInteger(length) && length >= 0 && length <= WHOLE_BODY_LIMIT ? length : null;
+}
+
+/** A byte buffer that grows by doubling, so buffering a paused body costs O(n), not O(n²). */
+class GrowingBytes {
+  #bytes: Uint8Array = EMPTY;
+  #length = 0;
+
+  get length(): number {
+    return this.#length;
+  }
+
+  view(): Uint8Array {
+    return this.#bytes.subarray(0, this.#length);
+  }
+
+  append(chunk: Uint8Array): void {
+    if (chunk.length === 0) return;
+    const needed = this.#length + chunk.length;
+    if (needed > this.#bytes.length) {
+      const grown = new Uint8Array(Math.max(needed, this.#bytes.length * 2, 1024));
+      grown.set(this.view());
+      this.#bytes = grown;
+    }
+    this.#bytes.set(chunk, this.#length);
+    this.#length = needed;
+  }
+
+  /** Replaces the contents with what a filter wrote. */
+  reset(bytes: Uint8Array): void {
+    this.#bytes = bytes;
+    this.#length = bytes.length;
+  }
+
+  clear(): void {
+    this.#bytes = EMPTY;
+    this.#length = 0;
+  }
+}
+
+function bodyAccess(exchange: HttpExchange, direction: Direction) {
+  return {
+    set(bytes: Uint8Array) {
+      exchange.phase = direction === "request" ? "request_body" : "response_body";
+      if (direction === "request") exchange.requestBody = bytes;
+      else exchange.responseBody = bytes;
+    },
+    get: () => (direction === "request" ? exchange.requestBody : exchange.responseBody) ?? EMPTY,
+  };
+}
+
+/**
+ * Gives a whole body to each filter in one call with end_of_stream (a pause waits for a resume).
+ * Returns the body as the last filter left it.
+ * @throws BodyStopped when a filter failed, answered locally or timed out.
+ */
+export async function filterWholeBody(
+  chain: ChainRun,
+  exchange: HttpExchange,
+  direction: Direction,
+  body: Uint8Array,
+  bufferLimit: number,
+  ignoreLocalResponses = false,
+): Promise<Uint8Array> {
+  // Read whole, the body is buffered for every filter: the buffer limit applies to all of it.
+  if (body.length > bufferLimit) throw new BodyStopped({ kind: "too_large", filter: "#1", limit: bufferLimit });
+  const access = bodyAccess(exchange, direction);
+  let data = body;
+  for (let i = 0; i < chain.size; i++) {
+    access.set(data);
+    const result = await chain.body(i, direction, data.length, true);
+    // A local response replaces a response once; while that replacement is sent, another is ignored.
+    if (typeof result !== "number" && !(ignoreLocalResponses && result.kind === "local_response")) throw new BodyStopped(result);
+    data = access.get();
+  }
+  return data;
 }
 
 /** A body stream whose chunks have passed the chain's body callbacks. */
@@ -46,12 +126,8 @@ export function filteredBody(
   options: BodyFilterOptions,
 ): ReadableStream<Uint8Array> {
   const reader = source.getReader();
-  const buffered: Uint8Array[] = Array.from({ length: chain.size }, () => EMPTY);
-  const setBody = (bytes: Uint8Array) => {
-    if (direction === "request") exchange.requestBody = bytes;
-    else exchange.responseBody = bytes;
-  };
-  const getBody = () => (direction === "request" ? exchange.requestBody : exchange.responseBody) ?? EMPTY;
+  const buffered = Array.from({ length: chain.size }, () => new GrowingBytes());
+  const access = bodyAccess(exchange, direction);
   let ended = false;
   const end = () => {
     if (ended) return;
@@ -63,20 +139,27 @@ export function filteredBody(
   const run = async (chunk: Uint8Array, endOfStream: boolean): Promise<Uint8Array> => {
     let data = chunk;
     for (let i = 0; i < chain.size; i++) {
-      const body = concat(buffered[i], data);
+      const buffer = buffered[i];
+      let body = data;
+      if (buffer.length > 0) {
+        buffer.append(data);
+        body = buffer.view();
+      }
       if (body.length > options.bufferLimit) {
         throw new BodyStopped({ kind: "too_large", filter: `#${i + 1}`, limit: options.bufferLimit });
       }
-      exchange.phase = direction === "request" ? "request_body" : "response_body";
-      setBody(body);
-      const result = await chain.body(i, direction, body.length, endOfStream);
-      if (typeof result !== "number") throw new BodyStopped(result);
+      access.set(body);
+      const outcome = await chain.body(i, direction, body.length, endOfStream);
+      if (typeof outcome !== "number" && !(options.ignoreLocalResponses && outcome.kind === "local_response")) throw new BodyStopped(outcome);
+      const result = typeof outcome === "number" ? outcome : Action.Continue;
+      const after = access.get();
       if (result === Action.Pause) {
-        buffered[i] = getBody();
+        if (buffer.length === 0) buffer.append(after);
+        else if (after !== body) buffer.reset(after);
         return EMPTY;
       }
-      buffered[i] = EMPTY;
-      data = getBody();
+      buffer.clear();
+      data = after;
     }
     return data;
   };
@@ -114,33 +197,4 @@ export function filteredBody(
     },
     { highWaterMark: 0 },
   );
-}
-
-/**
- * Reads a filtered body until it produced its first bytes or ended, then checks whether it has
- * already ended too (without waiting for more of it), so the response's headers can say the right
- * thing: an exact `content-length` when the whole body is known, else chunked.
- */
-export async function prefetch(body: ReadableStream<Uint8Array>): Promise<{ complete: Uint8Array | null; rest: ReadableStream<Uint8Array> }> {
-  const reader = body.getReader();
-  const first = await reader.read();
-  if (first.done) return { complete: EMPTY, rest: body };
-  const next = reader.read();
-  const ready = await Promise.race([next, new Promise<null>((resolve) => setTimeout(() => resolve(null), 0))]);
-  if (ready?.done) return { complete: first.value, rest: body };
-  const queue: Promise<ReadableStreamReadResult<Uint8Array>>[] = [Promise.resolve(first), next];
-  const rest = new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        const result = await (queue.shift() ?? reader.read());
-        if (result.done) controller.close();
-        else controller.enqueue(result.value);
-      },
-      cancel(reason) {
-        return reader.cancel(reason);
-      },
-    },
-    { highWaterMark: 0 },
-  );
-  return { complete: null, rest };
 }

@@ -12,7 +12,7 @@ import type { ChainPlugin } from "./chain.ts";
 import { kongError } from "./kong-errors.ts";
 import { DEFAULT_OPTIONS, type GatewayOptions } from "./options.ts";
 import { PluginPool } from "./plugin-pool.ts";
-import { proxy } from "./proxy.ts";
+import { passthrough, proxy } from "./proxy.ts";
 
 /** A chain entry with the key its plugin is pooled under. */
 interface PlannedPlugin {
@@ -24,9 +24,9 @@ export interface RequestContext {
   waitUntil(promise: Promise<unknown>): void;
 }
 
+/** Kong's request ids are 32 hex digits. */
 function newRequestId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  return crypto.randomUUID().replaceAll("-", "");
 }
 
 export class Gateway {
@@ -68,7 +68,7 @@ export class Gateway {
   }
 
   async handle(request: Request, context: RequestContext): Promise<Response> {
-    context.waitUntil(Promise.resolve().then(() => this.runDueTicks()));
+    if (this.#pool.ticking) context.waitUntil(Promise.resolve().then(() => this.runDueTicks()));
     const receivedAt = Date.now();
     const requestId = newRequestId();
     const url = new URL(request.url);
@@ -93,7 +93,7 @@ export class Gateway {
         return kongError("filterFailure", requestId, receivedAt);
       }
     }
-    return proxy({
+    const routed = {
       request,
       url,
       route,
@@ -103,9 +103,10 @@ export class Gateway {
       requestId,
       receivedAt,
       options: this.#options,
-      waitUntil: (promise) => context.waitUntil(promise),
-      log: (message) => this.#log(route.name ?? route.id, `request ${requestId}: ${message}`),
-    });
+      waitUntil: (promise: Promise<unknown>) => context.waitUntil(promise),
+      log: (message: string) => this.#log(route.name ?? route.id, `request ${requestId}: ${message}`),
+    };
+    return plugins.length === 0 ? passthrough(routed) : proxy(routed);
   }
 
   #log(subject: string, message: string): void {

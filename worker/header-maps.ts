@@ -54,6 +54,13 @@ export function toHeaders(map: HeaderMap): Headers {
   return headers;
 }
 
+/** A copy of `headers` without hop-by-hop headers, for a request no filter looks at. */
+export function forwardedHeaders(headers: Headers): Headers {
+  const copy = new Headers(headers);
+  for (const name of NOT_FORWARDED) copy.delete(name);
+  return copy;
+}
+
 /** The status a response map carries, or `fallback` when a filter removed or broke `:status`. */
 export function statusOf(map: HeaderMap, fallback: number): number {
   const status = Number(map.get(":status"));

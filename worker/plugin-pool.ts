@@ -48,6 +48,12 @@ export class PluginPool {
     this.#limits = limits;
   }
 
+  /** Whether any started plugin has a tick period (else no request needs to check for ticks). */
+  get ticking(): boolean {
+    for (const plugin of this.#plugins.values()) if (plugin.root.tickPeriodMs > 0) return true;
+    return false;
+  }
+
   /** The plugins started so far. */
   get plugins(): IterableIterator<Plugin> {
     return this.#plugins.values();

@@ -10,9 +10,9 @@ import { HttpExchange } from "../abi/exchange.ts";
 import { HeaderMap } from "../abi/header-map.ts";
 import type { RouteConfig, ServiceConfig } from "../config/model.ts";
 import { upstreamPath } from "../config/upstream-path.ts";
-import { BodyStopped, filteredBody, prefetch } from "./body-filter.ts";
+import { BodyStopped, filteredBody, filterWholeBody, wholeBodyLength } from "./body-filter.ts";
 import { ChainRun, type ChainPlugin, type StopOutcome } from "./chain.ts";
-import { requestHeaderMap, responseHeaderMap, statusOf, toHeaders } from "./header-maps.ts";
+import { forwardedHeaders, requestHeaderMap, responseHeaderMap, statusOf, toHeaders } from "./header-maps.ts";
 import { SERVER } from "./identity.ts";
 import { kongError, kongErrorWithMessage } from "./kong-errors.ts";
 import type { GatewayOptions } from "./options.ts";
@@ -100,6 +100,47 @@ class Flight {
   }
 }
 
+/** The upstream failed: Kong's 502, or 504 when it timed out. */
+function upstreamError(routed: RoutedRequest, error: unknown): Response {
+  const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
+  routed.log(`upstream request failed: ${error instanceof Error ? error.message : String(error)}`);
+  return kongError(timedOut ? "upstreamTimeout" : "badUpstreamResponse", routed.requestId, routed.receivedAt);
+}
+
+function proxiedResponseHeaders(target: Headers, upstream: Response, routed: RoutedRequest, upstreamStart: number, upstreamEnd: number): void {
+  const via = upstream.headers.get("via");
+  target.set("via", via ? `${via}, 1.1 ${SERVER}` : `1.1 ${SERVER}`);
+  target.set("x-kong-upstream-latency", String(upstreamEnd - upstreamStart));
+  target.set("x-kong-proxy-latency", String(upstreamStart - routed.receivedAt));
+  target.set("x-kong-request-id", routed.requestId);
+}
+
+/**
+ * A route without filters: no exchange, no header maps, the bodies stay native streams
+ * (like Hono's single-handler path, nothing is built that nobody reads).
+ */
+export async function passthrough(routed: RoutedRequest): Promise<Response> {
+  const { request, url } = routed;
+  const headers = forwardedHeaders(request.headers);
+  addUpstreamHeaders(headers, request, url, routed.requestId, routed.route.stripPath ? routed.matchedPath : null);
+  const upstreamStart = Date.now();
+  let upstream: Response;
+  try {
+    upstream = await fetch(upstreamUrl(routed, url.pathname + url.search), {
+      method: request.method,
+      headers,
+      body: request.body,
+      redirect: "manual",
+      signal: AbortSignal.timeout(routed.service.connectTimeout + routed.service.readTimeout),
+    });
+  } catch (error) {
+    return upstreamError(routed, error);
+  }
+  const response = new Response(upstream.body, upstream);
+  proxiedResponseHeaders(response.headers, upstream, routed, upstreamStart, Date.now());
+  return response;
+}
+
 export async function proxy(routed: RoutedRequest): Promise<Response> {
   const { request, url, requestId, receivedAt } = routed;
   const facts: RequestFacts = {
@@ -121,21 +162,33 @@ export async function proxy(routed: RoutedRequest): Promise<Response> {
 
     const headers = toHeaders(exchange.requestHeaders);
     addUpstreamHeaders(headers, request, url, requestId, routed.route.stripPath ? routed.matchedPath : null);
-    let body: ReadableStream<Uint8Array> | null = request.body;
+    const timeout = AbortSignal.timeout(routed.service.connectTimeout + routed.service.readTimeout);
+    let body: ReadableStream<Uint8Array> | Uint8Array | null = request.body;
+    let signal = timeout;
     const stop: { body: BodyStopped | null } = { body: null };
-    // A stopped request body must abort the upstream request, or the upstream could take the
-    // part it got for the whole request.
-    const abort = new AbortController();
-    if (body !== null && flight.chain.handles("on_request_body")) {
+    if (request.body !== null && flight.chain.handles("on_request_body")) {
       headers.delete("content-length");
-      body = filteredBody(body, flight.chain, exchange, "request", {
-        bufferLimit: routed.options.bodyBufferLimit,
-        onEnd: () => {},
-        onStop: (stopped) => {
-          stop.body = stopped;
-          abort.abort();
-        },
-      });
+      if (wholeBodyLength(request.headers) !== null) {
+        try {
+          body = await filterWholeBody(flight.chain, exchange, "request", new Uint8Array(await request.arrayBuffer()), routed.options.bodyBufferLimit);
+        } catch (error) {
+          if (!(error instanceof BodyStopped)) throw error;
+          return stopped(flight, error, "request");
+        }
+      } else {
+        // A stopped request body must abort the upstream request, or the upstream could take
+        // the part it got for the whole request.
+        const abort = new AbortController();
+        signal = AbortSignal.any([abort.signal, timeout]);
+        body = filteredBody(request.body, flight.chain, exchange, "request", {
+          bufferLimit: routed.options.bodyBufferLimit,
+          onEnd: () => {},
+          onStop: (stopped) => {
+            stop.body = stopped;
+            abort.abort();
+          },
+        });
+      }
     }
     const upstreamStart = Date.now();
     let upstream: Response;
@@ -145,18 +198,12 @@ export async function proxy(routed: RoutedRequest): Promise<Response> {
         headers,
         body,
         redirect: "manual",
-        signal: AbortSignal.any([abort.signal, AbortSignal.timeout(routed.service.connectTimeout + routed.service.readTimeout)]),
+        signal,
       });
     } catch (error) {
-      if (stop.body !== null) {
-        const { outcome } = stop.body;
-        if (outcome.kind === "local_response") return localReply(flight, outcome.response);
-        return flight.fail(outcome, "request");
-      }
-      const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
-      routed.log(`upstream request failed: ${error instanceof Error ? error.message : String(error)}`);
+      if (stop.body !== null) return stopped(flight, stop.body, "request");
       flight.finishLater();
-      return kongError(timedOut ? "upstreamTimeout" : "badUpstreamResponse", requestId, receivedAt);
+      return upstreamError(routed, error);
     }
     const upstreamLatency = Date.now() - upstreamStart;
     return await respond(flight, upstream, {
@@ -196,27 +243,39 @@ async function respond(flight: Flight, response: Response, extraHeaders: Record<
     flight.finishLater();
     return new Response(bodyless ? null : response.body, { status, headers });
   }
-  const filtered = filteredBody(response.body, chain, exchange, "response", { bufferLimit: routed.options.bodyBufferLimit, onEnd: flight.finish });
-  let prefetched: Awaited<ReturnType<typeof prefetch>>;
-  try {
-    prefetched = await prefetch(filtered);
-  } catch (error) {
-    if (!(error instanceof BodyStopped)) throw error;
-    if (error.outcome.kind === "local_response") {
-      if (replaceable) return localReply(flight, error.outcome.response);
-      const failure = new VmFailure("runtime", "chain", "proxy_on_response_body", "a local response while answering a local response");
-      return flight.fail({ kind: "failed", failure }, "response");
+  if (wholeBodyLength(response.headers) !== null) {
+    let bytes: Uint8Array;
+    try {
+      bytes = await filterWholeBody(chain, exchange, "response", new Uint8Array(await response.arrayBuffer()), routed.options.bodyBufferLimit, !replaceable);
+    } catch (error) {
+      if (!(error instanceof BodyStopped)) throw error;
+      if (error.outcome.kind === "local_response" && replaceable) return localReply(flight, error.outcome.response);
+      return stopped(flight, error, "response");
     }
-    return flight.fail(error.outcome, "response");
-  }
-  if (prefetched.complete !== null) {
+    flight.finishLater();
     // The whole body is known before the headers go out: its length is exact, whatever filters did.
-    headers.set("content-length", String(prefetched.complete.length));
-    return new Response(prefetched.complete, { status, headers });
+    headers.set("content-length", String(bytes.length));
+    return new Response(bytes, { status, headers });
   }
-  // Filters may still change the rest of the body: it goes out chunked.
+  // Filters may change the rest of the body as it streams: it goes out chunked.
   headers.delete("content-length");
-  return new Response(prefetched.rest, { status, headers });
+  const filtered = filteredBody(response.body, chain, exchange, "response", {
+    bufferLimit: routed.options.bodyBufferLimit,
+    ignoreLocalResponses: !replaceable,
+    onEnd: flight.finish,
+  });
+  return new Response(filtered, { status, headers });
+}
+
+/** The response for a body that stopped before anything of it was sent. */
+function stopped(flight: Flight, stop: BodyStopped, direction: "request" | "response"): Response | Promise<Response> {
+  const { outcome } = stop;
+  if (outcome.kind === "local_response") {
+    if (direction === "request") return localReply(flight, outcome.response);
+    const failure = new VmFailure("runtime", "chain", "proxy_on_response_body", "a local response while answering a local response");
+    return flight.fail({ kind: "failed", failure }, "response");
+  }
+  return flight.fail(outcome, direction);
 }
 
 /** A response produced by a filter (local response), run through the response phases like any other. */

@@ -42,6 +42,15 @@ describe("body rewriting", () => {
     expect(new TextDecoder().decode(bytes.subarray(0, 5))).toBe("RESP:");
   });
 
+  it("a large body streams through a filter that buffers it until its end, and goes out chunked", async () => {
+    const big = "x".repeat(200 * 1024);
+    const response = await gatewayFor(CONFIG).fetch("/rewrite", { method: "POST", body: chunked([big.slice(0, 70000), big.slice(70000)]), duplex: "half" } as RequestInit);
+    expect(response.headers.get("content-length")).toBeNull();
+    const text = await response.text();
+    expect(text.startsWith("RESP:")).toBe(true);
+    expect((JSON.parse(text.slice(5)) as { body: string }).body).toBe(`REQ:${big}`);
+  });
+
   it("a filter that only reads bodies leaves them unchanged", async () => {
     const response = await gatewayFor(CONFIG).fetch("/read", { method: "POST", body: "same as sent" });
     const echo = (await response.json()) as { body: string };
