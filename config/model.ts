@@ -77,6 +77,8 @@ export interface RouteConfig {
   preserveHost: boolean;
   pathHandling: PathHandling;
   regexPriority: number;
+  /** What an http request to an https-only route gets: 426, or a redirect (301, 302, 307, 308). */
+  httpsRedirectStatusCode: number;
   filterChain: FilterChain | null;
 }
 

@@ -34,10 +34,10 @@ export interface RouteDraft {
 
 const FIELDS = [
   "id", "name", "paths", "hosts", "methods", "headers", "protocols", "strip_path",
-  "preserve_host", "path_handling", "regex_priority", "filter_chains",
+  "preserve_host", "path_handling", "regex_priority", "https_redirect_status_code", "filter_chains",
 ] as const;
 const IGNORED = [
-  "tags", "created_at", "updated_at", "https_redirect_status_code", "request_buffering", "response_buffering",
+  "tags", "created_at", "updated_at", "request_buffering", "response_buffering",
 ] as const;
 const NOT_HERE = "not supported by this gateway";
 const UNSUPPORTED = {
@@ -104,9 +104,20 @@ export function readRoute(ctx: LoadContext, path: DocPath, value: unknown, neste
       preserveHost: readBoolean(ctx.issues, path, fields, "preserve_host", false),
       pathHandling: readEnum(ctx.issues, path, fields, "path_handling", PATH_HANDLING, "v0"),
       regexPriority: readInteger(ctx.issues, path, fields, "regex_priority", 0, INT32),
+      httpsRedirectStatusCode: readRedirectCode(ctx, path, fields),
       filterChain: null,
     },
   };
+}
+
+/** Kong's one-of: 426 (upgrade required) or a redirect to https. */
+const REDIRECT_CODES = [426, 301, 302, 307, 308];
+
+function readRedirectCode(ctx: LoadContext, path: DocPath, fields: Fields): number {
+  const code = readInteger(ctx.issues, path, fields, "https_redirect_status_code", 426, { min: 0, max: 999 });
+  if (REDIRECT_CODES.includes(code)) return code;
+  ctx.issues.add([...path, "https_redirect_status_code"], `expected one of: ${REDIRECT_CODES.join(", ")}`);
+  return 426;
 }
 
 function nonEmpty(value: unknown): boolean {

@@ -9,7 +9,7 @@ import { compileRouter, type Router } from "../config/router.ts";
 import type { VmHost } from "../abi/host-api.ts";
 import { runTickIfDue } from "../abi/timers.ts";
 import type { ChainPlugin } from "./chain.ts";
-import { kongError } from "./kong-errors.ts";
+import { httpsRequired, kongError } from "./kong-errors.ts";
 import { DEFAULT_OPTIONS, type GatewayOptions } from "./options.ts";
 import { PluginPool } from "./plugin-pool.ts";
 import { passthrough, proxy } from "./proxy.ts";
@@ -80,6 +80,8 @@ export class Gateway {
     });
     if (match === null) return kongError("noRoute", requestId, receivedAt);
     const route = this.#config.routes[match.routeIndex];
+    const scheme = url.protocol.slice(0, -1);
+    if (!route.protocols.includes(scheme)) return httpsRequired(route, url, requestId, receivedAt);
     const service = match.serviceIndex === null ? null : this.#config.services[match.serviceIndex];
     if (service === null || !service.enabled) return kongError("noService", requestId, receivedAt);
 

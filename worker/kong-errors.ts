@@ -3,6 +3,7 @@
  * (`{"message": ..., "request_id": ...}`, kong-wasm-reference.md §2).
  * @module
  */
+import type { RouteConfig } from "../config/model.ts";
 import { SERVER } from "./identity.ts";
 
 export const KONG_MESSAGES = {
@@ -32,4 +33,22 @@ export function kongErrorWithMessage(status: number, message: string, requestId:
       "x-kong-response-latency": String(Math.max(0, Date.now() - startedAt)),
     },
   });
+}
+
+/**
+ * An http request to a route that takes https only: Kong's 426 "Please use HTTPS protocol", or the
+ * route's redirect (`https_redirect_status_code` 301, 302, 307, 308) to the same URL over https.
+ */
+export function httpsRequired(route: RouteConfig, url: URL, requestId: string, startedAt: number): Response {
+  if (route.httpsRedirectStatusCode === 426) {
+    const response = kongErrorWithMessage(426, "Please use HTTPS protocol", requestId, startedAt);
+    response.headers.set("connection", "Upgrade");
+    response.headers.set("upgrade", "TLS/1.2, HTTP/1.1");
+    return response;
+  }
+  const target = new URL(url);
+  target.protocol = "https:";
+  const response = kongErrorWithMessage(route.httpsRedirectStatusCode, "Moved", requestId, startedAt);
+  response.headers.set("location", target.href);
+  return response;
 }

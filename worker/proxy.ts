@@ -100,11 +100,30 @@ class Flight {
   }
 }
 
+function timedOut(error: unknown): boolean {
+  return error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
+}
+
+/**
+ * Fetches the upstream; a connection failure is retried up to the service's `retries` (Kong's
+ * default 5) when the request can be sent again, i.e. it has no body or a body held in memory.
+ * A timeout is not retried.
+ */
+async function fetchUpstream(url: string, init: RequestInit, retries: number): Promise<Response> {
+  const replayable = init.body === null || init.body === undefined || init.body instanceof Uint8Array;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fetch(url, init);
+    } catch (error) {
+      if (!replayable || attempt >= retries || timedOut(error)) throw error;
+    }
+  }
+}
+
 /** The upstream failed: Kong's 502, or 504 when it timed out. */
 function upstreamError(routed: RoutedRequest, error: unknown): Response {
-  const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
   routed.log(`upstream request failed: ${error instanceof Error ? error.message : String(error)}`);
-  return kongError(timedOut ? "upstreamTimeout" : "badUpstreamResponse", routed.requestId, routed.receivedAt);
+  return kongError(timedOut(error) ? "upstreamTimeout" : "badUpstreamResponse", routed.requestId, routed.receivedAt);
 }
 
 function proxiedResponseHeaders(target: Headers, upstream: Response, routed: RoutedRequest, upstreamStart: number, upstreamEnd: number): void {
@@ -126,13 +145,17 @@ export async function passthrough(routed: RoutedRequest): Promise<Response> {
   const upstreamStart = Date.now();
   let upstream: Response;
   try {
-    upstream = await fetch(upstreamUrl(routed, url.pathname + url.search), {
-      method: request.method,
-      headers,
-      body: request.body,
-      redirect: "manual",
-      signal: AbortSignal.timeout(routed.service.connectTimeout + routed.service.readTimeout),
-    });
+    upstream = await fetchUpstream(
+      upstreamUrl(routed, url.pathname + url.search),
+      {
+        method: request.method,
+        headers,
+        body: request.body,
+        redirect: "manual",
+        signal: AbortSignal.timeout(routed.service.connectTimeout + routed.service.readTimeout),
+      },
+      routed.service.retries,
+    );
   } catch (error) {
     return upstreamError(routed, error);
   }
@@ -193,13 +216,11 @@ export async function proxy(routed: RoutedRequest): Promise<Response> {
     const upstreamStart = Date.now();
     let upstream: Response;
     try {
-      upstream = await fetch(upstreamUrl(routed, exchange.requestHeaders.get(":path") ?? "/"), {
-        method: exchange.requestHeaders.get(":method") ?? request.method,
-        headers,
-        body,
-        redirect: "manual",
-        signal,
-      });
+      upstream = await fetchUpstream(
+        upstreamUrl(routed, exchange.requestHeaders.get(":path") ?? "/"),
+        { method: exchange.requestHeaders.get(":method") ?? request.method, headers, body, redirect: "manual", signal },
+        routed.service.retries,
+      );
     } catch (error) {
       if (stop.body !== null) return stopped(flight, stop.body, "request");
       flight.finishLater();

@@ -72,3 +72,27 @@ services:
     expect(fine.headers.get("x-greeting")).toBe("ok");
   });
 });
+
+describe("routes that take https only", () => {
+  const config = (extra = "") => `
+_format_version: "3.0"
+services:
+  - name: app
+    url: $UPSTREAM
+    routes:
+      - { name: secure, paths: ["/"], protocols: [https]${extra} }
+`;
+
+  it("answer an http request with Kong's 426", async () => {
+    const response = await gatewayFor(config()).fetch("/x");
+    expect(response.status).toBe(426);
+    expect(((await response.json()) as { message: string }).message).toBe("Please use HTTPS protocol");
+    expect(response.headers.get("upgrade")).toBe("TLS/1.2, HTTP/1.1");
+  });
+
+  it("redirect to https when the route asks for it", async () => {
+    const response = await gatewayFor(config(", https_redirect_status_code: 301")).fetch("/x?y=1", { redirect: "manual" });
+    expect(response.status).toBe(301);
+    expect(response.headers.get("location")).toBe("https://gateway.test/x?y=1");
+  });
+});

@@ -44,6 +44,7 @@ describe("loadDeclarativeConfig", () => {
       preserveHost: false,
       pathHandling: "v0",
       regexPriority: 0,
+      httpsRedirectStatusCode: 426,
       methods: [],
       hosts: [],
       headers: {},
