@@ -86,6 +86,24 @@ function rssBytes(pid: number): number {
 type Kind = "fast" | "callout" | "rewrite" | "trap";
 const KINDS: readonly Kind[] = ["fast", "callout", "rewrite", "trap"];
 
+/** Connection-level failures the client saw (a kept-alive socket the server closed first). */
+let connectionRetries = 0;
+
+/**
+ * Sends one request. A socket the server closed while the client reused it fails the fetch
+ * before any answer: that is the HTTP client's race, not the gateway's answer, so the request is
+ * sent once more (and counted). An HTTP answer is never retried.
+ */
+async function sendOnce(url: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, { ...init, signal: AbortSignal.timeout(30_000) });
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    connectionRetries++;
+    return fetch(url, { ...init, signal: AbortSignal.timeout(30_000) });
+  }
+}
+
 /** Sends request `i` of `round` and checks its answer; returns a failure description or null. */
 async function oneRequest(base: string, round: string, i: number): Promise<string | null> {
   const kind = KINDS[i % KINDS.length];
@@ -99,7 +117,7 @@ async function oneRequest(base: string, round: string, i: number): Promise<strin
     payload = JSON.stringify({ id, pad: "x".repeat(Math.floor(Math.random() * 8192)) });
     init = { method: "POST", headers, body: payload };
   }
-  const response = await fetch(`${base}/${kind}/${i}?id=${encodeURIComponent(id)}`, { ...init, signal: AbortSignal.timeout(30_000) });
+  const response = await sendOnce(`${base}/${kind}/${i}?id=${encodeURIComponent(id)}`, init);
   let text = await response.text();
   const fail = (why: string) => `${kind} ${id}: ${why} (status ${response.status}, body ${text.slice(0, 200)})`;
   if (kind === "trap") {
@@ -191,11 +209,13 @@ describe(`workerd serve under ${REQUESTS} mixed concurrent requests`, () => {
     const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
     console.log(
       `load: ${REQUESTS} requests, ${CONCURRENCY} in flight, ${seconds.toFixed(2)} s (${(REQUESTS / seconds).toFixed(0)} req/s); ` +
-        `workerd VmRSS ${mib(rssBefore)} MiB after warm-up, ${mib(rssAfter)} MiB after the load, ${mib(rssAgain)} MiB after a second round; ${failures.length} + ${secondFailures.length} failures`,
+        `workerd VmRSS ${mib(rssBefore)} MiB after warm-up, ${mib(rssAfter)} MiB after the load, ${mib(rssAgain)} MiB after a second round; ${failures.length} + ${secondFailures.length} failures; ${connectionRetries} requests sent again after a connection reset`,
     );
     expect(failures, `${failures.slice(0, 10).join("\n")}\nworkerd:\n${cli!.output().slice(-3000)}`).toEqual([]);
     expect(secondFailures, secondFailures.slice(0, 10).join("\n")).toEqual([]);
     expect(seconds).toBeLessThan(60);
+    // A few reused sockets may lose the race with workerd closing them; more would be the gateway.
+    expect(connectionRetries).toBeLessThan(REQUESTS / 50);
     expect(rssAfter - rssBefore).toBeLessThan(RSS_SLACK_BYTES);
     expect(rssAgain - rssBefore).toBeLessThan(RSS_SLACK_BYTES);
     // workerd is still there and still answers.
