@@ -78,6 +78,28 @@ export interface PathHit {
 /** Matches one `paths` entry against a normalised request path. */
 export type PathMatcher = (path: string) => PathHit | null;
 
+/**
+ * The literal text every path a route path matches starts with: the prefix itself, or a regex's
+ * leading literal characters. A request path without it cannot match, so the router skips the
+ * candidate with one `startsWith` instead of running its regex.
+ */
+export function literalPathPrefix(value: string): string {
+  if (!value.startsWith("~")) return normalizePath(value);
+  let source = value.slice(1);
+  if (source.startsWith("^")) source = source.slice(1);
+  let literal = "";
+  for (let i = 0; i < source.length; i++) {
+    const ch = source[i];
+    if ("\\^$.|?*+()[]{}".includes(ch)) {
+      // A quantifier after a literal character makes that character optional.
+      if ("?*{".includes(ch)) literal = literal.slice(0, -1);
+      break;
+    }
+    literal += ch;
+  }
+  return literal;
+}
+
 const NO_CAPTURES: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 /** Compiles one route path: a plain prefix (normalised like requests) or an anchored `~` regex. */

@@ -5,13 +5,7 @@
  */
 import type { GatewayConfig, RouteConfig } from "./model.ts";
 import { normalizePath } from "./path-normalize.ts";
-import {
-  compileHeader,
-  compileHost,
-  compilePath,
-  isWildcardHost,
-  parseRequestHost,
-} from "./route-matchers.ts";
+import { compileHeader, compileHost, compilePath, isWildcardHost, parseRequestHost, literalPathPrefix } from "./route-matchers.ts";
 import type { HeaderMatcher, HostMatcher, PathHit, PathMatcher } from "./route-matchers.ts";
 import { upstreamPath } from "./upstream-path.ts";
 
@@ -52,6 +46,8 @@ interface Candidate {
   hosts: HostMatcher[] | null;
   headers: HeaderMatcher[];
   path: PathMatcher | null;
+  /** What the request path must start with for `path` to have a chance (see literalPathPrefix). */
+  literal: string;
   rank: number[];
 }
 
@@ -77,6 +73,7 @@ function candidatesOf(route: RouteConfig, routeIndex: number): Candidate[] {
     return {
       ...shared,
       path: path === null ? null : compilePath(path),
+      literal: path === null ? "" : literalPathPrefix(path),
       // Sort keys, most significant first (Kong's priority bit layout, then config order).
       rank: [weight, plainHostsOnly, headerCount, regex ? 1 : 0, regex ? route.regexPriority : 0, length, -routeIndex, -pathIndex],
     };
@@ -107,10 +104,13 @@ export function compileRouter(config: GatewayConfig): Router {
       const query = request.path.indexOf("?");
       const rawPath = query >= 0 ? request.path.slice(0, query) : request.path;
       const path = normalizePath(rawPath === "" ? "/" : rawPath);
+      const headers = headerCache(request.headers);
       for (const candidate of candidates) {
+        // Cheapest tests first: a set lookup, a string prefix, then hosts, headers and regexes.
         if (candidate.methods !== null && !candidate.methods.has(method)) continue;
+        if (!path.startsWith(candidate.literal)) continue;
         if (candidate.hosts !== null && !candidate.hosts.some((test) => test(host))) continue;
-        if (!candidate.headers.every((header) => headerMatches(header, request.headers))) continue;
+        if (!candidate.headers.every((header) => headerMatches(header, headers))) continue;
         let hit: PathHit | null = null;
         if (candidate.path !== null) {
           hit = candidate.path(path);
@@ -128,6 +128,21 @@ export function compileRouter(config: GatewayConfig): Router {
         };
       }
       return null;
+    },
+  };
+}
+
+/** Reads each request header at most once per match, however many routes ask for it. */
+function headerCache(headers: RouteRequest["headers"]): RouteRequest["headers"] {
+  const seen = new Map<string, string | null>();
+  return {
+    get(name) {
+      let value = seen.get(name);
+      if (value === undefined) {
+        value = headers.get(name);
+        seen.set(name, value);
+      }
+      return value;
     },
   };
 }
