@@ -132,3 +132,27 @@ describe("the lifecycle of a VM, a plugin and a stream", () => {
     await expect(boot(recorderWat({ allocator: "" }))).rejects.toMatchObject({ kind: "instantiate" });
   });
 });
+
+describe("trailers", () => {
+  it("trailer callbacks run with their maps readable and writable", async () => {
+    const wat = recorderWat().replace(
+      '(func (export "proxy_on_done")',
+      `(func (export "proxy_on_request_trailers") (param i32 i32) (result i32) (call $rec (i32.const 9) (local.get 0) (local.get 1)) (i32.const 0))
+  (func (export "proxy_on_response_trailers") (param i32 i32) (result i32) (call $rec (i32.const 10) (local.get 0) (local.get 1)) (i32.const 1))
+  (func (export "proxy_on_done")`,
+    );
+    const { plugin, calls } = await boot(wat);
+    const ex = exchange();
+    ex.requestTrailers = new HeaderMap([["grpc-status", "0"]]);
+    const stream = plugin.createStream(ex);
+    expect(stream.onRequestTrailers(1)).toBe(Action.Continue);
+    expect(ex.writableMap(1)).toBe(ex.requestTrailers);
+    ex.responseTrailers = new HeaderMap([["a", "1"], ["b", "2"]]);
+    expect(stream.onResponseTrailers(2)).toBe(Action.Pause);
+    expect(ex.readableMap(3)?.count).toBe(2);
+    expect(calls().slice(-2)).toEqual([
+      [9, stream.context.id, 1],
+      [10, stream.context.id, 2],
+    ]);
+  });
+});
