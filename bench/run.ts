@@ -5,6 +5,7 @@
  *   npm run bench                      all parts (about 5 minutes)
  *   npm run bench -- --quick           short runs, to check that everything works
  *   npm run bench -- --only=throughput,cold-start,big-body,micro
+ *   npm run bench -- --only=throughput --cases=b,h,b,c   chosen throughput cases, in this order
  *
  * Every process it starts (upstream, workerd, microbenchmarks) is stopped at the end, on an
  * error and on Ctrl-C (bench/processes.ts).
@@ -23,25 +24,33 @@ import { describeMachine } from "./machine.ts";
 import { runMicro } from "./micro/run-all.ts";
 import { killAll } from "./processes.ts";
 import { renderMarkdown, type RunResults } from "./report.ts";
-import { CASES, runCase } from "./throughput.ts";
+import { CASES, runCase, type ThroughputCase } from "./throughput.ts";
 import { startUpstream } from "./upstream.ts";
 import { bundleGateway, bundlePlainWorker } from "./workerd.ts";
 
 const PARTS = ["throughput", "cold-start", "big-body", "micro"] as const;
 type Part = (typeof PARTS)[number];
 
-function parseArgs(argv: string[]): { quick: boolean; parts: Set<Part> } {
+function parseArgs(argv: string[]): { quick: boolean; parts: Set<Part>; cases: ThroughputCase[] } {
   const quick = argv.includes("--quick");
+  const caseIds = argv.find((arg) => arg.startsWith("--cases="))?.slice("--cases=".length);
+  const cases = caseIds
+    ? caseIds.split(",").map((id) => {
+        const found = CASES.find((c) => c.id === id);
+        if (!found) throw new Error(`unknown case "${id}" (cases: ${CASES.map((c) => c.id).join(", ")})`);
+        return found;
+      })
+    : [...CASES];
   const only = argv.find((arg) => arg.startsWith("--only="))?.slice("--only=".length);
   const parts = new Set<Part>(only ? (only.split(",") as Part[]) : PARTS);
   for (const part of parts) if (!PARTS.includes(part)) throw new Error(`unknown part "${part}" (parts: ${PARTS.join(", ")})`);
-  return { quick, parts };
+  return { quick, parts, cases };
 }
 
 const log = (message: string) => console.log(`[bench] ${message}`);
 
 async function main(): Promise<void> {
-  const { quick, parts } = parseArgs(process.argv.slice(2));
+  const { quick, parts, cases } = parseArgs(process.argv.slice(2));
   const load: LoadOptions = quick ? { connections: DEFAULT_LOAD.connections, seconds: 2, warmupSeconds: 1 } : DEFAULT_LOAD;
   const coldRuns = quick ? 3 : 9;
   const results: RunResults = {
@@ -71,7 +80,7 @@ async function main(): Promise<void> {
   const middleware = await bundlePlainWorker("hono-header-middleware", join(REPO_ROOT, "bench/workers/hono-header-middleware.ts"), upstream.url, join(bundles, "middleware"));
 
   if (parts.has("throughput")) {
-    for (const testCase of CASES) {
+    for (const testCase of cases) {
       log(`throughput ${testCase.label}`);
       const result = await runCase(testCase, { upstream: upstream.url, workers: { gateway, passthrough, middleware } }, load);
       log(`  ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, failures ${result.failures}`);

@@ -3,10 +3,14 @@
  * the Hono passthrough of case (b), with the global `fetch` replaced by an upstream that answers
  * at once. What remains is the JS each request costs inside workerd, so the ratios here explain
  * the throughput table, and `node --cpu-prof --import tsx bench/micro/gateway-in-process.ts`
- * shows where the time goes.
+ * shows where the time goes (or BENCH_PROFILE_LOOP="(d)" BENCH_PROFILE_OUT=file.cpuprofile: the loop
+ * only). The filters are fuel-metered as the build bundles them
+ * (BENCH_UNMETERED=1 loads them as built, for an A/B of metering's cost).
  * @module
  */
-import { join } from "node:path";
+import { mkdir, writeFile } from "node:fs/promises";
+import { Session } from "node:inspector";
+import { dirname, join } from "node:path";
 import { bench, run, summary } from "mitata";
 import { readGatewayConfig } from "../../cli/read-config.ts";
 import { scanFiltersFolder } from "../../cli/filters-folder.ts";
@@ -32,8 +36,13 @@ globalThis.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
 const { dir, paths } = await prepareFiltersFolder();
 const configFile = join(BENCH_BUILD, "bench-kong-in-process.yml");
 await writeGatewayConfig(configFile, UPSTREAM);
-const config = await readGatewayConfig(configFile, await scanFiltersFolder(dir), dir);
-const modules = Object.fromEntries(usedFilterNames(config).map((name) => [name, filterModule(name, paths[name])]));
+const folder = await scanFiltersFolder(dir);
+const config = await readGatewayConfig(configFile, folder, dir);
+// As cli/build.ts bundles them: metered unless the filter's metadata says "metering": false.
+const unmetered = process.env.BENCH_UNMETERED === "1";
+const modules = Object.fromEntries(
+  usedFilterNames(config).map((name) => [name, filterModule(name, paths[name], { metered: !unmetered && folder.get(name)?.meta?.metering !== false })]),
+);
 // worker/ is typed against @cloudflare/workers-types, which tsconfig.node.json (which checks
 // bench/) does not load: a computed specifier keeps tsc from following the import.
 type GatewayWorker = { fetch(request: Request, env: object, ctx: unknown): Promise<Response> };
@@ -67,10 +76,26 @@ for (const [, once] of cases) await once();
 if (process.env.BENCH_PROFILE_LOOP) {
   // For --cpu-prof: a plain loop over one case, no mitata in the profile.
   const [name, once] = cases.find(([label]) => label.includes(process.env.BENCH_PROFILE_LOOP!)) ?? cases[0];
+  // BENCH_PROFILE_OUT=file.cpuprofile profiles only the loop (node:inspector), without the
+  // start-up (tsx compiling TypeScript, metering) that `node --cpu-prof` also records.
+  const out = process.env.BENCH_PROFILE_OUT;
+  const session = out ? new Session() : null;
+  const post = (method: string) => new Promise<unknown>((done, fail) => session!.post(method, (error, result) => (error ? fail(error) : done(result))));
+  if (session) {
+    session.connect();
+    await post("Profiler.enable");
+    await post("Profiler.start");
+  }
   const start = performance.now();
   const n = Number(process.env.BENCH_PROFILE_N ?? 50_000);
   for (let i = 0; i < n; i++) await once();
   console.log(`${name}: ${(((performance.now() - start) / n) * 1000).toFixed(2)} µs/request over ${n}`);
+  if (session && out) {
+    const { profile } = (await post("Profiler.stop")) as { profile: object };
+    await mkdir(dirname(out), { recursive: true });
+    await writeFile(out, JSON.stringify(profile));
+    session.disconnect();
+  }
 } else {
   summary(() => {
     for (const [name, once] of cases) bench(name, once);

@@ -2,7 +2,8 @@
  * One request through one plugin in process (no HTTP): exchange + stream, on_request_headers,
  * on_response_headers, done/log/delete, with the real abi/ classes. Target: < 20 µs with the
  * greeting filter. The trivial WAT guests show the host's own share; "empty exchange" the cost
- * of building the header maps alone.
+ * of building the header maps alone. Each filter runs fuel-metered, as the build bundles it (the
+ * number the target uses), and unmetered, as built: the difference is what metering costs.
  * @module
  */
 import { bench, do_not_optimize, run, summary } from "mitata";
@@ -11,9 +12,14 @@ import { HeaderMap } from "../../abi/header-map.ts";
 import { reportMitata } from "./report-line.ts";
 import { filterModule, isTty, noProperties, oneRequest, REQUEST_HEADERS, RESPONSE_HEADERS, startPlugin } from "./support.ts";
 
-const greeting = startPlugin("greeting", filterModule("greeting"), JSON.stringify({ my_greeting: "Hello from Kong using WebAssembly!" }));
-const trapWhenAsked = startPlugin("trap-when-asked", filterModule("trap-when-asked"));
-const rust = startPlugin("rust-sdk-add-header", filterModule("rust-sdk-add-header"));
+const GREETING_CONFIG = JSON.stringify({ my_greeting: "Hello from Kong using WebAssembly!" });
+const plugins = (metered: boolean) => ({
+  greeting: startPlugin("greeting", filterModule("greeting", undefined, { metered }), GREETING_CONFIG),
+  trapWhenAsked: startPlugin("trap-when-asked", filterModule("trap-when-asked", undefined, { metered })),
+  rust: startPlugin("rust-sdk-add-header", filterModule("rust-sdk-add-header", undefined, { metered })),
+});
+const metered = plugins(true);
+const unmetered = plugins(false);
 
 summary(() => {
   bench("header maps only (no filter)", () => {
@@ -21,9 +27,12 @@ summary(() => {
     exchange.responseHeaders = new HeaderMap(RESPONSE_HEADERS);
     do_not_optimize(exchange);
   });
-  bench("greeting (AssemblyScript)", () => oneRequest(greeting));
-  bench("trap-when-asked (WAT, 1 host call per phase)", () => oneRequest(trapWhenAsked));
-  bench("rust-sdk-add-header (WAT, SDK-like)", () => oneRequest(rust));
+  bench("greeting (AssemblyScript), metered", () => oneRequest(metered.greeting));
+  bench("greeting (AssemblyScript), unmetered", () => oneRequest(unmetered.greeting));
+  bench("trap-when-asked (WAT, 1 host call per phase), metered", () => oneRequest(metered.trapWhenAsked));
+  bench("trap-when-asked (WAT, 1 host call per phase), unmetered", () => oneRequest(unmetered.trapWhenAsked));
+  bench("rust-sdk-add-header (WAT, SDK-like), metered", () => oneRequest(metered.rust));
+  bench("rust-sdk-add-header (WAT, SDK-like), unmetered", () => oneRequest(unmetered.rust));
 });
 
 reportMitata("one request through one plugin", await run({ colors: isTty }));

@@ -1,7 +1,8 @@
 /**
  * What the in-process microbenchmarks share: a quiet VmHost, fixed properties, typical header
  * sets, and modules compiled from the built filters (Node may compile from bytes; workerd gets
- * them precompiled from the bundle).
+ * them precompiled from the bundle). Modules are fuel-metered by default, as cli/build.ts
+ * bundles them (bench/fixtures/metered.ts); `{ metered: false }` gives the filter as built.
  * @module
  */
 import { readFileSync } from "node:fs";
@@ -16,6 +17,7 @@ import { LogLevel } from "../../abi/types.ts";
 import { Vm } from "../../abi/vm.ts";
 import { detectAbiVersion } from "../../abi/exports.ts";
 import { BUILT_FILTERS, REPO_ROOT } from "../fixtures/filters-folder.ts";
+import { meteredBytes } from "../fixtures/metered.ts";
 
 /** Logs nothing below warnings (the gateway's default is info; greeting logs once per start). */
 export const quietHost: VmHost = {
@@ -59,10 +61,21 @@ export const RESPONSE_HEADERS: HeaderPair[] = [
 
 const modules = new Map<string, WebAssembly.Module>();
 
-/** The compiled module of a filter of bench/fixtures (built filters, or a path). */
-export function filterModule(name: string, path = join(REPO_ROOT, BUILT_FILTERS[name])): WebAssembly.Module {
-  let module = modules.get(name);
-  if (!module) modules.set(name, (module = new WebAssembly.Module(readFileSync(path))));
+/** How a module is loaded: fuel-metered as the build bundles it (default), or as built. */
+export interface ModuleOptions {
+  metered?: boolean;
+}
+
+/** The bytes of a filter of bench/fixtures (built filters, or a path), metered unless asked not to. */
+export function filterBytes(name: string, path = join(REPO_ROOT, BUILT_FILTERS[name]), { metered = true }: ModuleOptions = {}): Uint8Array<ArrayBuffer> {
+  return metered ? meteredBytes(path) : new Uint8Array(readFileSync(path));
+}
+
+/** The compiled module of a filter of bench/fixtures (built filters, or a path), metered unless asked not to. */
+export function filterModule(name: string, path = join(REPO_ROOT, BUILT_FILTERS[name]), options: ModuleOptions = {}): WebAssembly.Module {
+  const key = `${path}\0${options.metered !== false}`;
+  let module = modules.get(key);
+  if (!module) modules.set(key, (module = new WebAssembly.Module(filterBytes(name, path, options))));
   return module;
 }
 

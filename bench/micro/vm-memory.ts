@@ -1,6 +1,7 @@
 /**
  * Memory per VM: N started plugins of each filter; their linear memories (summed
- * `memory.buffer.byteLength`) and the process's RSS growth. Run with --expose-gc.
+ * `memory.buffer.byteLength`) and the process's RSS growth, fuel-metered as the build bundles
+ * them. Run with --expose-gc.
  * @module
  */
 import { join } from "node:path";
