@@ -121,8 +121,10 @@ export function encodeByteString(value: string): Uint8Array {
 }
 
 export function decodeByteString(bytes: Uint8Array): string {
+  // `apply` with a typed array is several times faster than spreading it (and gives the same chars).
+  if (bytes.length <= 8192) return String.fromCharCode.apply(null, bytes as unknown as number[]);
   let text = "";
-  for (let i = 0; i < bytes.length; i += 8192) text += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  for (let i = 0; i < bytes.length; i += 8192) text += String.fromCharCode.apply(null, bytes.subarray(i, i + 8192) as unknown as number[]);
   return text;
 }
 

@@ -56,7 +56,8 @@ const TYPE_NAMES = { [MetricType.Counter]: "counter", [MetricType.Gauge]: "gauge
 /** The exponent of the smallest power of two ≥ `value` (log2 binning like Kong; 0 and 1 → 2^0). */
 export function binExponent(value: bigint): number {
   if (value <= 1n) return 0;
-  const exponent = (value - 1n).toString(2).length;
+  // The bit length of value - 1; clz32 covers what callbacks record (fuel, sizes) without a string.
+  const exponent = value <= 0x1_0000_0000n ? 32 - Math.clz32(Number(value - 1n)) : (value - 1n).toString(2).length;
   return exponent > MAX_BIN_EXPONENT ? MAX_BIN_EXPONENT + 1 : exponent;
 }
 

@@ -12,25 +12,40 @@ export type HeaderPair = readonly [name: string, value: string];
 export const MAX_PAIRS = 1024;
 export const MAX_PAIRS_BYTES = 1 << 20;
 
-/** Serializes pairs; an empty list becomes zero bytes (the host sends empty maps as 0/0). */
-export function encodePairs(pairs: readonly HeaderPair[]): Uint8Array {
-  if (pairs.length === 0) return new Uint8Array(0);
-  const encoded = pairs.map(([name, value]) => [encodeByteString(name), encodeByteString(value)] as const);
+function isByteString(value: string): boolean {
+  for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) > 0xff) return false;
+  return true;
+}
+
+/** A string whose chars are all bytes; wider chars (never in a real header) become their UTF-8 bytes. */
+function asByteString(value: string): string {
+  return isByteString(value) ? value : decodeByteString(encodeByteString(value));
+}
+
+/**
+ * Serializes pairs; an empty list becomes zero bytes (the host sends empty maps as 0/0). Names
+ * and values are byte strings, so each char is written straight into the result as one byte.
+ */
+export function encodePairs(input: readonly HeaderPair[]): Uint8Array {
+  if (input.length === 0) return new Uint8Array(0);
+  const pairs = input.every(([name, value]) => isByteString(name) && isByteString(value))
+    ? input
+    : input.map(([name, value]) => [asByteString(name), asByteString(value)] as const);
   let size = 4;
-  for (const [name, value] of encoded) size += 8 + name.length + 1 + value.length + 1;
+  for (const [name, value] of pairs) size += 8 + name.length + 1 + value.length + 1;
   const bytes = new Uint8Array(size);
   const view = new DataView(bytes.buffer);
-  view.setUint32(0, encoded.length, true);
+  view.setUint32(0, pairs.length, true);
   let lengths = 4;
-  let data = 4 + 8 * encoded.length;
-  for (const [name, value] of encoded) {
+  let data = 4 + 8 * pairs.length;
+  for (const [name, value] of pairs) {
     view.setUint32(lengths, name.length, true);
     view.setUint32(lengths + 4, value.length, true);
     lengths += 8;
-    bytes.set(name, data);
-    data += name.length + 1;
-    bytes.set(value, data);
-    data += value.length + 1;
+    for (let i = 0; i < name.length; i++) bytes[data++] = name.charCodeAt(i);
+    data++;
+    for (let i = 0; i < value.length; i++) bytes[data++] = value.charCodeAt(i);
+    data++;
   }
   return bytes;
 }

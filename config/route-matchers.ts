@@ -78,6 +78,22 @@ export interface PathHit {
 /** Matches one `paths` entry against a normalised request path. */
 export type PathMatcher = (path: string) => PathHit | null;
 
+const REGEX_META = "\\^$.|?*+()[]{}";
+
+/**
+ * The literal text a regex route path ends with when it is anchored at the end (`…/orders$`):
+ * a request path must end with it, a second cheap test before the regex runs. "" when unknown.
+ */
+export function literalPathSuffix(value: string): string {
+  if (!value.startsWith("~")) return "";
+  const source = value.slice(1);
+  if (source.includes("|") || !source.endsWith("$") || source.endsWith("\\$")) return "";
+  let start = source.length - 1;
+  // Walk back over plain characters; stop at a metacharacter or an escaped one (`\d`).
+  while (start > 0 && !REGEX_META.includes(source[start - 1]) && source[start - 2] !== "\\") start--;
+  return source.slice(start, source.length - 1);
+}
+
 /**
  * The literal text every path a route path matches starts with: the prefix itself, or a regex's
  * leading literal characters. A request path without it cannot match, so the router skips the
@@ -86,6 +102,8 @@ export type PathMatcher = (path: string) => PathHit | null;
 export function literalPathPrefix(value: string): string {
   if (!value.startsWith("~")) return normalizePath(value);
   let source = value.slice(1);
+  // An alternation may start with anything (`/a|/b`): no literal prefix can be promised.
+  if (source.includes("|")) return "";
   if (source.startsWith("^")) source = source.slice(1);
   let literal = "";
   for (let i = 0; i < source.length; i++) {

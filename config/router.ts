@@ -5,8 +5,8 @@
  */
 import type { GatewayConfig, RouteConfig } from "./model.ts";
 import { normalizePath } from "./path-normalize.ts";
-import { compileHeader, compileHost, compilePath, isWildcardHost, parseRequestHost, literalPathPrefix } from "./route-matchers.ts";
-import type { HeaderMatcher, HostMatcher, PathHit, PathMatcher } from "./route-matchers.ts";
+import { compileHeader, compileHost, compilePath, isWildcardHost, parseRequestHost, literalPathPrefix, literalPathSuffix } from "./route-matchers.ts";
+import type { HeaderMatcher, HostMatcher, PathHit, PathMatcher, RequestHost } from "./route-matchers.ts";
 import { upstreamPath } from "./upstream-path.ts";
 
 /** The parts of a request the router looks at. */
@@ -48,6 +48,8 @@ interface Candidate {
   path: PathMatcher | null;
   /** What the request path must start with for `path` to have a chance (see literalPathPrefix). */
   literal: string;
+  /** What it must end with, for regexes anchored at the end (see literalPathSuffix); often "". */
+  suffix: string;
   rank: number[];
 }
 
@@ -67,13 +69,19 @@ function candidatesOf(route: RouteConfig, routeIndex: number): Candidate[] {
     headers: Object.entries(route.headers).map(([name, values]) => compileHeader(name, values)),
   };
   const paths: (string | null)[] = route.paths.length > 0 ? route.paths : [null];
-  return paths.map((path, pathIndex) => {
+  return paths.map((path, pathIndex): Candidate => {
     const regex = path !== null && path.startsWith("~");
     const length = path === null || regex ? 0 : path.length;
+    // Spelled out (not spread) so every candidate has one object shape: the match loop stays monomorphic.
     return {
-      ...shared,
+      routeIndex: shared.routeIndex,
+      route: shared.route,
+      methods: shared.methods,
+      hosts: shared.hosts,
+      headers: shared.headers,
       path: path === null ? null : compilePath(path),
       literal: path === null ? "" : literalPathPrefix(path),
+      suffix: path === null ? "" : literalPathSuffix(path),
       // Sort keys, most significant first (Kong's priority bit layout, then config order).
       rank: [weight, plainHostsOnly, headerCount, regex ? 1 : 0, regex ? route.regexPriority : 0, length, -routeIndex, -pathIndex],
     };
@@ -97,6 +105,8 @@ export function compileRouter(config: GatewayConfig): Router {
     })
     .sort(compareRank);
 
+  const index = indexByFirstSegment(candidates);
+
   return {
     match(request) {
       const method = request.method.toUpperCase();
@@ -105,12 +115,13 @@ export function compileRouter(config: GatewayConfig): Router {
       const rawPath = query >= 0 ? request.path.slice(0, query) : request.path;
       const path = normalizePath(rawPath === "" ? "/" : rawPath);
       const headers = headerCache(request.headers);
-      for (const candidate of candidates) {
+      for (const candidate of index(path)) {
         // Cheapest tests first: a set lookup, a string prefix, then hosts, headers and regexes.
         if (candidate.methods !== null && !candidate.methods.has(method)) continue;
         if (!path.startsWith(candidate.literal)) continue;
-        if (candidate.hosts !== null && !candidate.hosts.some((test) => test(host))) continue;
-        if (!candidate.headers.every((header) => headerMatches(header, headers))) continue;
+        if (candidate.suffix !== "" && !path.endsWith(candidate.suffix)) continue;
+        if (candidate.hosts !== null && !anyHostMatches(candidate.hosts, host)) continue;
+        if (candidate.headers.length > 0 && !allHeadersMatch(candidate.headers, headers)) continue;
         let hit: PathHit | null = null;
         if (candidate.path !== null) {
           hit = candidate.path(path);
@@ -130,6 +141,53 @@ export function compileRouter(config: GatewayConfig): Router {
       return null;
     },
   };
+}
+
+/** Past this many list entries the index is not worth its memory; matching scans all candidates. */
+const MAX_INDEX_ENTRIES = 200_000;
+
+/** The first path segment, when `literal` ends it (`/api/v1` → `api`); else null (`/api` may go on as `/apix`). */
+function literalFirstSegment(literal: string): string | null {
+  const end = literal.indexOf("/", 1);
+  return literal.startsWith("/") && end > 1 ? literal.slice(1, end) : null;
+}
+
+function requestFirstSegment(path: string): string {
+  const end = path.indexOf("/", 1);
+  return end < 0 ? path.slice(1) : path.slice(1, end);
+}
+
+/**
+ * Candidates by the first segment of the request path, each list in priority order: the
+ * candidates whose literal prefix names that segment plus every candidate that names none.
+ * A request is then checked against the routes that can match it, not all of them.
+ */
+function indexByFirstSegment(candidates: readonly Candidate[]): (path: string) => readonly Candidate[] {
+  const anySegment = candidates.filter((c) => literalFirstSegment(c.literal) === null);
+  const segments = new Set<string>();
+  for (const c of candidates) {
+    const segment = literalFirstSegment(c.literal);
+    if (segment !== null) segments.add(segment);
+  }
+  if (segments.size === 0 || segments.size * anySegment.length > MAX_INDEX_ENTRIES) return () => candidates;
+  const bySegment = new Map<string, Candidate[]>();
+  for (const segment of segments) {
+    bySegment.set(segment, candidates.filter((c) => {
+      const own = literalFirstSegment(c.literal);
+      return own === null || own === segment;
+    }));
+  }
+  return (path) => bySegment.get(requestFirstSegment(path)) ?? anySegment;
+}
+
+function anyHostMatches(hosts: readonly HostMatcher[], host: RequestHost): boolean {
+  for (let i = 0; i < hosts.length; i++) if (hosts[i](host)) return true;
+  return false;
+}
+
+function allHeadersMatch(matchers: readonly HeaderMatcher[], headers: RouteRequest["headers"]): boolean {
+  for (let i = 0; i < matchers.length; i++) if (!headerMatches(matchers[i], headers)) return false;
+  return true;
 }
 
 /** Reads each request header at most once per match, however many routes ask for it. */

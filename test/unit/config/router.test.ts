@@ -236,3 +236,28 @@ describe("compileRouter", () => {
     });
   });
 });
+
+describe("router shortcuts keep Kong's decisions", () => {
+  // Many routes with distinct first segments make the router use its segment index.
+  const others = Array.from({ length: 20 }, (_, i) => `{ service: s, name: other${i}, paths: ["/other${i}/x"] }`);
+
+  it("a regex with an alternation still matches its second branch", () => {
+    const match = routerFor(...others, '{ service: s, name: alt, paths: ["~/a/b|/c/d"] }');
+    expect(match({ path: "/c/d" })?.name).toBe("alt");
+  });
+
+  it("a plain prefix without a trailing slash still matches a longer first segment", () => {
+    const match = routerFor(...others, '{ service: s, name: api, paths: ["/api"] }');
+    expect(match({ path: "/apix/y" })?.name).toBe("api");
+  });
+
+  it("a regex whose first literal character is optional still matches without it", () => {
+    const match = routerFor(...others, "{ service: s, name: opt, paths: ['~/x?y/(\\d+)'] }");
+    expect(match({ path: "/y/7" })?.name).toBe("opt");
+  });
+
+  it("a route of the request's segment and a route for any segment keep their priority order", () => {
+    const match = routerFor(...others, '{ service: s, name: any, paths: ["~/[a-z]+/items"], regex_priority: 5 }', '{ service: s, name: seg, paths: ["~/shop/items"] }');
+    expect(match({ path: "/shop/items" })?.name).toBe("any");
+  });
+});
