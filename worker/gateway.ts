@@ -56,6 +56,15 @@ export class Gateway {
     return this.#config;
   }
 
+  /**
+   * The cron entry: starts every plugin of the config (so a filter that only works through its
+   * ticks runs without waiting for a request), then runs the ticks that are due.
+   */
+  scheduled(): void {
+    for (const plan of this.#plans) for (const { key, entry } of plan) this.#pool.get(key, entry);
+    this.runDueTicks();
+  }
+
   /** Runs `on_tick` of every started plugin whose tick is due (no background timers exist). */
   runDueTicks(): void {
     for (const plugin of this.#pool.plugins) {

@@ -65,5 +65,11 @@ export function createWorker(bundle: GatewayBundle, workerOptions: WorkerOptions
       await live.sync(env.CONFIG_KV, pollInterval(env));
       return app.fetch(request, bindings, ctx);
     },
+    /** A cron trigger (`[triggers] crons` in wrangler.toml) runs the filters' due ticks. */
+    async scheduled(_controller, bindings) {
+      env = bindings ?? {};
+      await live.sync(env.CONFIG_KV, pollInterval(env));
+      live.running.gateway.scheduled();
+    },
   };
 }

@@ -3,7 +3,7 @@
  * the echo upstream on 127.0.0.1, and sends requests through it.
  * @module
  */
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { inject } from "vitest";
 import { loadDeclarativeConfig } from "../../../config/load.ts";
 import type { FilterCatalog } from "../../../config/model.ts";
@@ -18,6 +18,8 @@ export function upstreamUrl(): string {
 }
 
 export interface TestGateway {
+  /** Runs the worker's cron entry once. */
+  scheduled(): Promise<void>;
   fetch(path: string, init?: RequestInit & { host?: string }): Promise<Response>;
   /** Console lines the filters and the gateway wrote. */
   logs: string[];
@@ -38,6 +40,11 @@ export function gatewayFor(yaml: string, bindings: Record<string, string> = {}):
   const logs: string[] = [];
   return {
     logs,
+    async scheduled() {
+      const ctx = createExecutionContext();
+      await worker.scheduled!(createScheduledController(), bindings as never, ctx);
+      await waitOnExecutionContext(ctx);
+    },
     async fetch(path, init = {}) {
       const { host = "gateway.test", ...rest } = init;
       const ctx = createExecutionContext();
