@@ -10,8 +10,9 @@ import type { GatewayConfig } from "../config/model.ts";
 import type { BundledFilter } from "../worker/bundle.ts";
 import { renderEntry, renderWranglerToml } from "./entry-source.ts";
 import { describeFilter } from "./filter-facts.ts";
-import { MeteringError, meterModule } from "../metering/meter-module.ts";
+import { MeteringError } from "../metering/metering-error.ts";
 import { CliError } from "./cli-error.ts";
+import { meteredFilter } from "./metered-filter.ts";
 import { scanFiltersFolder, verifyProxyWasm, type FiltersFolder, type FolderFilter } from "./filters-folder.ts";
 import type { BuildOptions } from "./options.ts";
 import { WORKER_ENTRY } from "./package-paths.ts";
@@ -40,8 +41,7 @@ export interface BuildResult {
 async function writeBundledFilter(filter: FolderFilter, out: string): Promise<void> {
   if (filter.meta?.metering === false) return copyFile(filter.path, out);
   try {
-    const { bytes } = meterModule(new Uint8Array(await readFile(filter.path)));
-    await writeFile(out, bytes);
+    await writeFile(out, await meteredFilter(new Uint8Array(await readFile(filter.path))));
   } catch (error) {
     if (!(error instanceof MeteringError)) throw error;
     throw new CliError(

@@ -1,7 +1,6 @@
 // Compiles one WebAssembly text file (a test guest) with wabt's JS API.
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
-import { meterModule } from "../metering/meter-module.ts";
 import { writeOutputAtomically } from "./build-output.ts";
 
 type Wabt = Awaited<ReturnType<typeof import("wabt")>>;
@@ -33,7 +32,8 @@ export async function compileWatGuest(source: string, output: string): Promise<n
     module.resolveNames();
     module.validate();
     const { buffer } = module.toBinary({ write_debug_names: true });
-    const bytes = mustBeMetered(source) ? meterModule(buffer).bytes : buffer;
+    // Loaded only when needed: binaryen is a 13 MB module that takes seconds to load under tsx.
+    const bytes = mustBeMetered(source) ? (await import("../metering/meter-module.ts")).meterModule(buffer).bytes : buffer;
     writeOutputAtomically(output, bytes);
     return bytes.byteLength;
   } finally {
