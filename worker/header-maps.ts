@@ -25,46 +25,22 @@ function regularHeaders(headers: Headers): [string, string][] {
   return pairs;
 }
 
-/** How many entries `regularHeaders` returns, without building them. */
-function regularCount(headers: Headers): number {
-  let count = 0;
-  headers.forEach((_value, name) => {
-    if (!NOT_FORWARDED.has(name)) count++;
-  });
-  return count;
-}
-
-/**
- * A map over `headers` after `front`: the regular headers are read from the native Headers only
- * when a filter first looks at them (Workers Headers names are already lower case).
- */
-function lazyMap(front: [string, string][], headers: Headers): HeaderMap {
-  return HeaderMap.lazy({ front, count: () => regularCount(headers), load: () => regularHeaders(headers) });
-}
-
 export function requestHeaderMap(request: Request, url: URL): HeaderMap {
-  return lazyMap(
-    [
-      [":authority", request.headers.get("host") ?? url.host],
-      [":path", url.pathname + url.search],
-      [":method", request.method],
-      [":scheme", url.protocol.slice(0, -1)],
-    ],
-    request.headers,
-  );
+  return new HeaderMap([
+    [":authority", request.headers.get("host") ?? url.host],
+    [":path", url.pathname + url.search],
+    [":method", request.method],
+    [":scheme", url.protocol.slice(0, -1)],
+    ...regularHeaders(request.headers),
+  ]);
 }
 
 export function responseHeaderMap(response: Response): HeaderMap {
-  return lazyMap([[":status", String(response.status)]], response.headers);
+  return new HeaderMap([[":status", String(response.status)], ...regularHeaders(response.headers)]);
 }
 
-/**
- * The regular headers of a map as Workers Headers (pseudo-headers and hop-by-hop dropped).
- * `source` is the Headers a lazy map was built from: while no filter wrote to the map, a native
- * copy of it is the same headers, without a JS round trip per header.
- */
-export function toHeaders(map: HeaderMap, source?: Headers): Headers {
-  if (source !== undefined && map.pristine) return forwardedHeaders(source);
+/** The regular headers of a map as Workers Headers (pseudo-headers and hop-by-hop dropped). */
+export function toHeaders(map: HeaderMap): Headers {
   const headers = new Headers();
   for (const [name, value] of map.pairs()) {
     if (name.startsWith(":") || NOT_FORWARDED.has(name)) continue;

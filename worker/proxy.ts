@@ -183,7 +183,7 @@ export async function proxy(routed: RoutedRequest): Promise<Response> {
     if (requestOutcome.kind === "local_response") return localReply(flight, requestOutcome.response);
     if (requestOutcome.kind !== "continue") return flight.fail(requestOutcome, "request");
 
-    const headers = toHeaders(exchange.requestHeaders, request.headers);
+    const headers = toHeaders(exchange.requestHeaders);
     addUpstreamHeaders(headers, request, url, requestId, routed.route.stripPath ? routed.matchedPath : null);
     const timeout = AbortSignal.timeout(routed.service.connectTimeout + routed.service.readTimeout);
     let body: ReadableStream<Uint8Array> | Uint8Array | null = request.body;
@@ -257,7 +257,7 @@ async function respond(flight: Flight, response: Response, extraHeaders: Record<
     response.body?.cancel().catch(() => {});
     return flight.fail(outcome, "response");
   }
-  const headers = toHeaders(exchange.responseHeaders, response.headers);
+  const headers = toHeaders(exchange.responseHeaders);
   for (const [name, value] of Object.entries(extraHeaders)) headers.set(name, value);
   const status = statusOf(exchange.responseHeaders, response.status);
   if (bodyless || response.body === null || !chain.handles("on_response_body")) {
