@@ -7,14 +7,11 @@
 import type { CalloutHost, CalloutRequest, CalloutResult } from "../abi/callout-api.ts";
 import type { HeaderPair } from "../abi/pairs.ts";
 import { Status } from "../abi/types.ts";
-import type { FilterEntry, GatewayConfig, ServiceConfig } from "../config/model.ts";
+import type { FilterEntry, GatewayConfig } from "../config/model.ts";
+import { serviceOrigin } from "./service-origin.ts";
 
 /** The longest a callout may take when the filter gives no timeout (or a longer one). */
 export const DEFAULT_CALLOUT_TIMEOUT_MS = 60_000;
-
-function serviceOrigin(service: ServiceConfig): string {
-  return `${service.protocol}://${service.host.includes(":") ? `[${service.host}]` : service.host}:${service.port}`;
-}
 
 function headerValue(headers: HeaderPair[], name: string): string | undefined {
   return headers.find(([n]) => n.toLowerCase() === name)?.[1];

@@ -8,6 +8,7 @@ import type { FilterEntry, GatewayConfig } from "../config/model.ts";
 import { compileRouter, type Router } from "../config/router.ts";
 import type { VmHost } from "../abi/host-api.ts";
 import { runTickIfDue } from "../abi/timers.ts";
+import { LogLevel } from "../abi/types.ts";
 import type { ChainPlugin } from "./chain.ts";
 import { httpsRequired, kongError } from "./kong-errors.ts";
 import { DEFAULT_OPTIONS, type GatewayOptions } from "./options.ts";
@@ -121,6 +122,6 @@ export class Gateway {
   }
 
   #log(subject: string, message: string): void {
-    this.#host.log(subject, 4, message);
+    this.#host.log(subject, LogLevel.Error, message);
   }
 }

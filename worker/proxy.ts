@@ -17,6 +17,7 @@ import { SERVER } from "./identity.ts";
 import { kongError, kongErrorWithMessage } from "./kong-errors.ts";
 import type { GatewayOptions } from "./options.ts";
 import { RequestProperties, type RequestFacts } from "./properties.ts";
+import { serviceOrigin } from "./service-origin.ts";
 import { addUpstreamHeaders } from "./upstream-headers.ts";
 
 /** Everything routing decided for one request. */
@@ -36,12 +37,6 @@ export interface RoutedRequest {
 }
 
 const NO_BODY_STATUSES = new Set([101, 204, 205, 304]);
-
-function serviceOrigin(service: ServiceConfig): string {
-  const defaultPort = service.protocol === "https" ? 443 : 80;
-  const port = service.port === defaultPort ? "" : `:${service.port}`;
-  return `${service.protocol}://${service.host}${port}`;
-}
 
 /** The upstream URL: the service's origin, the route's path rules applied to the (possibly rewritten) `:path`. */
 function upstreamUrl(routed: RoutedRequest, path: string): string {
@@ -126,12 +121,15 @@ function upstreamError(routed: RoutedRequest, error: unknown): Response {
   return kongError(timedOut(error) ? "upstreamTimeout" : "badUpstreamResponse", routed.requestId, routed.receivedAt);
 }
 
-function proxiedResponseHeaders(target: Headers, upstream: Response, routed: RoutedRequest, upstreamStart: number, upstreamEnd: number): void {
+/** Kong's headers on a proxied response: `Via`, the two latencies, the request id. */
+function proxiedResponseHeaders(upstream: Response, routed: RoutedRequest, upstreamStart: number, upstreamEnd: number): Record<string, string> {
   const via = upstream.headers.get("via");
-  target.set("via", via ? `${via}, 1.1 ${SERVER}` : `1.1 ${SERVER}`);
-  target.set("x-kong-upstream-latency", String(upstreamEnd - upstreamStart));
-  target.set("x-kong-proxy-latency", String(upstreamStart - routed.receivedAt));
-  target.set("x-kong-request-id", routed.requestId);
+  return {
+    via: via ? `${via}, 1.1 ${SERVER}` : `1.1 ${SERVER}`,
+    "x-kong-upstream-latency": String(upstreamEnd - upstreamStart),
+    "x-kong-proxy-latency": String(upstreamStart - routed.receivedAt),
+    "x-kong-request-id": routed.requestId,
+  };
 }
 
 /**
@@ -160,7 +158,7 @@ export async function passthrough(routed: RoutedRequest): Promise<Response> {
     return upstreamError(routed, error);
   }
   const response = new Response(upstream.body, upstream);
-  proxiedResponseHeaders(response.headers, upstream, routed, upstreamStart, Date.now());
+  for (const [name, value] of Object.entries(proxiedResponseHeaders(upstream, routed, upstreamStart, Date.now()))) response.headers.set(name, value);
   return response;
 }
 
@@ -226,13 +224,7 @@ export async function proxy(routed: RoutedRequest): Promise<Response> {
       flight.finishLater();
       return upstreamError(routed, error);
     }
-    const upstreamLatency = Date.now() - upstreamStart;
-    return await respond(flight, upstream, {
-      via: upstream.headers.get("via") ? `${upstream.headers.get("via")}, 1.1 ${SERVER}` : `1.1 ${SERVER}`,
-      "x-kong-upstream-latency": String(upstreamLatency),
-      "x-kong-proxy-latency": String(upstreamStart - receivedAt),
-      "x-kong-request-id": requestId,
-    });
+    return await respond(flight, upstream, proxiedResponseHeaders(upstream, routed, upstreamStart, Date.now()));
   } catch (error) {
     flight.finishLater();
     throw error;

@@ -29,18 +29,7 @@ describe("timers without background timers", () => {
   });
 
   it("a due tick runs when a request arrives, and its callouts are answered on the root context", async () => {
-    const gateway = gatewayFor(`
-_format_version: "3.0"
-services:
-  - name: auth
-    url: $UPSTREAM
-  - name: app
-    url: $UPSTREAM
-    routes:
-      - name: ticking
-        paths: ["/"]
-        filter_chains: [{ filters: [{ name: tick-counter }] }]
-`);
+    const gateway = gatewayFor(TICKING);
     const first = await gateway.fetch("/a");
     expect(first.headers.get("x-ticks")).toBe("0");
     await sleep(60);
