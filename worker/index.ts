@@ -12,9 +12,9 @@ import type { AdminBindings, AdminContext } from "./admin/context.ts";
 import { filterMetricSamples } from "./admin/filter-metrics.ts";
 import { LiveGateway } from "./admin/live-gateway.ts";
 import { GatewayMetrics, type FilterMetricSample } from "./admin/metrics.ts";
-import { createApp } from "./app.ts";
 import type { GatewayBundle } from "./bundle.ts";
 import { consoleHost } from "./console-host.ts";
+import { createDispatch } from "./dispatch.ts";
 import { Gateway } from "./gateway.ts";
 import { optionsFromBindings, type GatewayOptionBindings } from "./options.ts";
 
@@ -56,14 +56,15 @@ export function createWorker(bundle: GatewayBundle, workerOptions: WorkerOptions
   const metrics = new GatewayMetrics();
   const live = new LiveGateway(bundle, newGateway, log, metrics);
   const adminContext: AdminContext = { live, bundle, metrics, filterMetrics: workerOptions.filterMetrics ?? defaultFilterMetrics, startedAt: 0 };
-  const app = createApp({ gateway: () => live.running.gateway, admin: createAdminApp(adminContext), metrics });
+  const dispatch = createDispatch({ gateway: () => live.running.gateway, admin: createAdminApp(adminContext), metrics });
   return {
     async fetch(request, bindings, ctx) {
       env = bindings ?? {};
       // Workers freeze the clock outside requests, so the start time is taken on the first one.
       if (adminContext.startedAt === 0) adminContext.startedAt = Date.now();
-      await live.sync(env.CONFIG_KV, pollInterval(env));
-      return app.fetch(request, bindings, ctx);
+      const checking = live.sync(env.CONFIG_KV, pollInterval(env));
+      if (checking) await checking;
+      return dispatch(request, env, ctx);
     },
     /** A cron trigger (`[triggers] crons` in wrangler.toml) runs the filters' due ticks. */
     async scheduled(_controller, bindings) {

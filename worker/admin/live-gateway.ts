@@ -96,14 +96,15 @@ export class LiveGateway {
 
   /**
    * Checks the store when `intervalMs` passed since the last check and installs a new version.
-   * Concurrent requests share one check; a failed check keeps the running config.
+   * Concurrent requests share one check; a failed check keeps the running config. Nothing to
+   * wait for (no store, or checked recently) is `undefined`, so requests skip an `await`.
    */
-  async sync(kv: ConfigKv | undefined, intervalMs: number, now = Date.now()): Promise<void> {
-    if (!kv || now - this.#lastCheck < intervalMs) return;
+  sync(kv: ConfigKv | undefined, intervalMs: number, now = Date.now()): Promise<void> | undefined {
+    if (!kv || now - this.#lastCheck < intervalMs) return undefined;
     this.#checking ??= this.#check(kv, now).finally(() => {
       this.#checking = null;
     });
-    await this.#checking;
+    return this.#checking;
   }
 
   async #check(kv: ConfigKv, now: number): Promise<void> {
