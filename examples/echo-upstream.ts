@@ -1,7 +1,8 @@
 /**
  * A small HTTP upstream that answers every request with a JSON echo of it
- * (method, path, query, headers, body), like httpbin's `/anything`. Two paths behave like
- * httpbin's: `/status/<code>` answers that status, `/delay/<ms>` waits before answering.
+ * (method, path, query, headers, body), like httpbin's `/anything`. Three paths behave like
+ * httpbin's: `/status/<code>` answers that status, `/delay/<ms>` waits before answering,
+ * `/drip/<lines>/<ms>` sends its headers at once and then a line every `<ms>`.
  * Used by the quick start and by the tests.
  * @module
  */
@@ -43,6 +44,8 @@ async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> 
     headers,
     body: await readBody(req),
   };
+  const drip = /^\/drip\/(\d+)\/(\d+)/.exec(url.pathname);
+  if (drip) return dripLines(res, Math.min(Number(drip[1]), 1000), Math.min(Number(drip[2]), 30_000));
   const delay = /^\/delay\/(\d+)/.exec(url.pathname);
   if (delay) await new Promise((resolve) => setTimeout(resolve, Math.min(Number(delay[1]), 30_000)));
   const status = /^\/status\/(\d{3})/.exec(url.pathname);
@@ -53,6 +56,18 @@ async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> 
     "x-echo-upstream": "1",
   });
   res.end(text);
+}
+
+/** Headers at once, then `count` lines `drip <i>`, one every `everyMs`, chunked. */
+async function dripLines(res: ServerResponse, count: number, everyMs: number): Promise<void> {
+  res.writeHead(200, { "content-type": "text/plain", "x-echo-upstream": "1" });
+  res.flushHeaders();
+  for (let i = 0; i < count; i++) {
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+    if (res.destroyed) return;
+    res.write(`drip ${i}\n`);
+  }
+  res.end();
 }
 
 /** Starts the echo upstream on 127.0.0.1 (`port: 0` picks a free port). */

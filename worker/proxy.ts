@@ -18,6 +18,7 @@ import { kongError, kongErrorWithMessage } from "./kong-errors.ts";
 import type { GatewayOptions } from "./options.ts";
 import { RequestProperties, type RequestFacts } from "./properties.ts";
 import { serviceOrigin } from "./service-origin.ts";
+import { UpstreamDeadline } from "./upstream-deadline.ts";
 import { addUpstreamHeaders } from "./upstream-headers.ts";
 
 /** Everything routing decided for one request. */
@@ -104,14 +105,18 @@ function timedOut(error: unknown): boolean {
  * default 5) when the request can be sent again, i.e. it has no body or a body held in memory.
  * A timeout is not retried.
  */
-async function fetchUpstream(url: string, init: RequestInit, retries: number): Promise<Response> {
+async function fetchUpstream(url: string, init: RequestInit, retries: number, deadline: UpstreamDeadline): Promise<Response> {
   const replayable = init.body === null || init.body === undefined || init.body instanceof Uint8Array;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await fetch(url, init);
-    } catch (error) {
-      if (!replayable || attempt >= retries || timedOut(error)) throw error;
+  try {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fetch(url, init);
+      } catch (error) {
+        if (!replayable || attempt >= retries || timedOut(error)) throw error;
+      }
     }
+  } finally {
+    deadline.clear();
   }
 }
 
@@ -141,18 +146,14 @@ export async function passthrough(routed: RoutedRequest): Promise<Response> {
   const headers = forwardedHeaders(request.headers);
   addUpstreamHeaders(headers, request, url, routed.requestId, routed.route.stripPath ? routed.matchedPath : null);
   const upstreamStart = Date.now();
+  const deadline = new UpstreamDeadline(routed.service);
   let upstream: Response;
   try {
     upstream = await fetchUpstream(
       upstreamUrl(routed, url.pathname + url.search),
-      {
-        method: request.method,
-        headers,
-        body: request.body,
-        redirect: "manual",
-        signal: AbortSignal.timeout(routed.service.connectTimeout + routed.service.readTimeout),
-      },
+      { method: request.method, headers, body: request.body, redirect: "manual", signal: deadline.signal },
       routed.service.retries,
+      deadline,
     );
   } catch (error) {
     return upstreamError(routed, error);
@@ -183,9 +184,8 @@ export async function proxy(routed: RoutedRequest): Promise<Response> {
 
     const headers = toHeaders(exchange.requestHeaders);
     addUpstreamHeaders(headers, request, url, requestId, routed.route.stripPath ? routed.matchedPath : null);
-    const timeout = AbortSignal.timeout(routed.service.connectTimeout + routed.service.readTimeout);
     let body: ReadableStream<Uint8Array> | Uint8Array | null = request.body;
-    let signal = timeout;
+    let bodyAbort: AbortController | null = null;
     const stop: { body: BodyStopped | null } = { body: null };
     if (request.body !== null && flight.chain.handles("on_request_body")) {
       headers.delete("content-length");
@@ -200,7 +200,7 @@ export async function proxy(routed: RoutedRequest): Promise<Response> {
         // A stopped request body must abort the upstream request, or the upstream could take
         // the part it got for the whole request.
         const abort = new AbortController();
-        signal = AbortSignal.any([abort.signal, timeout]);
+        bodyAbort = abort;
         body = filteredBody(request.body, flight.chain, exchange, "request", {
           bufferLimit: routed.options.bodyBufferLimit,
           onEnd: () => {},
@@ -212,12 +212,15 @@ export async function proxy(routed: RoutedRequest): Promise<Response> {
       }
     }
     const upstreamStart = Date.now();
+    const deadline = new UpstreamDeadline(routed.service);
+    const signal = bodyAbort === null ? deadline.signal : AbortSignal.any([bodyAbort.signal, deadline.signal]);
     let upstream: Response;
     try {
       upstream = await fetchUpstream(
         upstreamUrl(routed, exchange.requestHeaders.get(":path") ?? "/"),
         { method: exchange.requestHeaders.get(":method") ?? request.method, headers, body, redirect: "manual", signal },
         routed.service.retries,
+        deadline,
       );
     } catch (error) {
       if (stop.body !== null) return stopped(flight, stop.body, "request");

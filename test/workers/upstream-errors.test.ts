@@ -30,6 +30,29 @@ services:
     expect(((await response.json()) as { message: string }).message).toBe("The upstream server is timing out");
   });
 
+  it.each([
+    ["no filter", ""],
+    ["a body filter", "\n        filter_chains: [{ filters: [{ name: body-rewrite }] }]"],
+  ])("a body that streams for longer than the timeouts arrives whole (%s)", async (_, chain) => {
+    const gateway = gatewayFor(`
+_format_version: "3.0"
+services:
+  - name: dripping
+    url: $UPSTREAM
+    connect_timeout: 100
+    read_timeout: 100
+    routes:
+      - name: drip
+        paths: ["/"]
+        strip_path: false${chain}
+`);
+    // Headers at once, then 6 lines 60 ms apart: 360 ms of body against a 200 ms deadline.
+    const response = await gateway.fetch("/drip/6/60");
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    expect(text.match(/drip \d/g)).toEqual(["drip 0", "drip 1", "drip 2", "drip 3", "drip 4", "drip 5"]);
+  });
+
   it("filters still get their teardown when the upstream fails", async () => {
     const gateway = gatewayFor(`
 _format_version: "3.0"
