@@ -13,6 +13,8 @@ interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
   children?: number[];
+  /** Samples per source line (1-based), when the profiler recorded them (the inspector does). */
+  positionTicks?: { line: number; ticks: number }[];
 }
 interface Profile {
   nodes: ProfileNode[];
@@ -57,5 +59,22 @@ const pct = (us: number) => `${((us / total) * 100).toFixed(1).padStart(5)}%`;
 console.log(`total ${(total / 1000).toFixed(0)} ms sampled\n\nself time:`);
 for (const [name, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${pct(us)}  ${name}`);
 console.log(`\ninclusive time, project files only:`);
-const own = [...inclusive].filter(([name]) => /(worker|abi|config|bench)\//.test(name) && !name.includes("node_modules"));
+// entry.js is a workerd profile's bundle: its line numbers point into the bundle wrangler wrote.
+const own = [...inclusive].filter(([name]) => /((worker|abi|config|bench)\/|entry\.js)/.test(name) && !name.includes("node_modules"));
 for (const [name, us] of own.sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${pct(us)}  ${name}`);
+
+const lineTicks = new Map<string, number>();
+let allTicks = 0;
+for (const node of profile.nodes) {
+  for (const { line, ticks } of node.positionTicks ?? []) {
+    const key = `${node.callFrame.functionName || "(anonymous)"} ${node.callFrame.url.replace(/^.*\//, "")}:${line}`;
+    lineTicks.set(key, (lineTicks.get(key) ?? 0) + ticks);
+    allTicks += ticks;
+  }
+}
+if (allTicks > 0) {
+  console.log(`\nhottest lines (share of the samples that carry a line):`);
+  for (const [key, ticks] of [...lineTicks].sort((a, b) => b[1] - a[1]).slice(0, top)) {
+    console.log(`${((ticks / allTicks) * 100).toFixed(1).padStart(5)}%  ${key}`);
+  }
+}

@@ -16,17 +16,13 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { measureBigBody, type BigBodyResult } from "./big-body.ts";
 import { measureColdStart, measureFirstUse } from "./cold-start.ts";
-import { BENCH_BUILD, prepareFiltersFolder, REPO_ROOT } from "./fixtures/filters-folder.ts";
-import { writeGatewayConfig } from "./fixtures/gateway-config.ts";
-import { writeExampleConfig } from "./fixtures/example-config.ts";
 import { DEFAULT_LOAD, type LoadOptions } from "./load.ts";
 import { describeMachine } from "./machine.ts";
+import { prepareBench } from "./prepare.ts";
 import { runMicro } from "./micro/run-all.ts";
 import { killAll } from "./processes.ts";
 import { renderMarkdown, type RunResults } from "./report.ts";
 import { CASES, runCase, type ThroughputCase } from "./throughput.ts";
-import { startUpstream } from "./upstream.ts";
-import { bundleGateway, bundlePlainWorker } from "./workerd.ts";
 
 const PARTS = ["throughput", "cold-start", "big-body", "micro"] as const;
 type Part = (typeof PARTS)[number];
@@ -66,18 +62,8 @@ async function main(): Promise<void> {
   };
 
   log("preparing filters and bundles");
-  const { dir: filtersDir, paths } = await prepareFiltersFolder();
-  const upstream = await startUpstream();
+  const { upstream, filterPaths: paths, gateway, example, passthrough, middleware } = await prepareBench();
   log(`upstream on ${upstream.url}`);
-  const gatewayConfig = join(BENCH_BUILD, "bench-kong.yml");
-  await writeGatewayConfig(gatewayConfig, upstream.url);
-  const exampleConfig = join(BENCH_BUILD, "example-kong.yml");
-  await writeExampleConfig(exampleConfig, upstream.url);
-  const bundles = join(BENCH_BUILD, "bundles");
-  const gateway = await bundleGateway("gateway (bench routes)", gatewayConfig, filtersDir, join(bundles, "gateway"));
-  const example = await bundleGateway("gateway (examples/kong.yml + greeting)", exampleConfig, filtersDir, join(bundles, "example"));
-  const passthrough = await bundlePlainWorker("hono-passthrough", join(REPO_ROOT, "bench/workers/hono-passthrough.ts"), upstream.url, join(bundles, "passthrough"));
-  const middleware = await bundlePlainWorker("hono-header-middleware", join(REPO_ROOT, "bench/workers/hono-header-middleware.ts"), upstream.url, join(bundles, "middleware"));
 
   if (parts.has("throughput")) {
     for (const testCase of cases) {

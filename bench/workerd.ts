@@ -65,10 +65,10 @@ export async function bundlePlainWorker(name: string, source: string, upstream: 
   return finish(name, out);
 }
 
-/** Starts a fresh workerd on `worker`; resolves once it accepts connections. */
-export async function startWorkerd(worker: BundledWorker): Promise<RunningWorkerd> {
+/** Starts a fresh workerd on `worker` (with `extraArgs`, e.g. an inspector address); resolves once it accepts connections. */
+export async function startWorkerd(worker: BundledWorker, extraArgs: readonly string[] = []): Promise<RunningWorkerd> {
   const spawnedAt = performance.now();
-  const child = startProcess(workerdBinary(), ["serve", worker.capnp, `--control-fd=${CONTROL_FD}`], {
+  const child = startProcess(workerdBinary(), ["serve", worker.capnp, `--control-fd=${CONTROL_FD}`, ...extraArgs], {
     // stdout carries console.log of the worker (filter logs): not wanted under load.
     stdio: ["ignore", "ignore", "inherit", "pipe"],
   });

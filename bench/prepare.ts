@@ -1,0 +1,40 @@
+/**
+ * What every benchmark run needs first: the filters folder, the upstream, the generated configs
+ * and the four bundled workers (gateway with the bench routes, gateway with the example chain,
+ * Hono passthrough, Hono middleware).
+ * @module
+ */
+import { join } from "node:path";
+import { BENCH_BUILD, prepareFiltersFolder, REPO_ROOT } from "./fixtures/filters-folder.ts";
+import { writeExampleConfig } from "./fixtures/example-config.ts";
+import { writeGatewayConfig } from "./fixtures/gateway-config.ts";
+import { startUpstream, type Upstream } from "./upstream.ts";
+import { bundleGateway, bundlePlainWorker, type BundledWorker } from "./workerd.ts";
+
+export interface PreparedBench {
+  upstream: Upstream;
+  /** Each bench filter's `.wasm` path, by filter name. */
+  filterPaths: Record<string, string>;
+  gateway: BundledWorker;
+  example: BundledWorker;
+  passthrough: BundledWorker;
+  middleware: BundledWorker;
+}
+
+export async function prepareBench(): Promise<PreparedBench> {
+  const { dir: filtersDir, paths } = await prepareFiltersFolder();
+  const upstream = await startUpstream();
+  const gatewayConfig = join(BENCH_BUILD, "bench-kong.yml");
+  await writeGatewayConfig(gatewayConfig, upstream.url);
+  const exampleConfig = join(BENCH_BUILD, "example-kong.yml");
+  await writeExampleConfig(exampleConfig, upstream.url);
+  const bundles = join(BENCH_BUILD, "bundles");
+  return {
+    upstream,
+    filterPaths: paths,
+    gateway: await bundleGateway("gateway (bench routes)", gatewayConfig, filtersDir, join(bundles, "gateway")),
+    example: await bundleGateway("gateway (examples/kong.yml + greeting)", exampleConfig, filtersDir, join(bundles, "example")),
+    passthrough: await bundlePlainWorker("hono-passthrough", join(REPO_ROOT, "bench/workers/hono-passthrough.ts"), upstream.url, join(bundles, "passthrough")),
+    middleware: await bundlePlainWorker("hono-header-middleware", join(REPO_ROOT, "bench/workers/hono-header-middleware.ts"), upstream.url, join(bundles, "middleware")),
+  };
+}

@@ -1,0 +1,129 @@
+/**
+ * A CPU profile of workerd itself under load, through its V8 inspector: the real runtime's
+ * costs (native Request/Response, fetch, wasm), which the in-process Node bench only
+ * approximates.
+ *
+ *   npx tsx bench/profile-workerd.ts d            case (d), 10 s of load after 2 s warm-up
+ *   npx tsx bench/profile-workerd.ts c,d --seconds=5 --top=40
+ *   npx tsx bench/profile-workerd.ts d --cold    the first request of a fresh isolate only
+ *
+ * Writes build/bench/profiles/workerd-<case>.cpuprofile and prints its summary
+ * (bench/profile-summary.ts). Profiling slows workerd: compare functions with each other.
+ * @module
+ */
+import { execFileSync } from "node:child_process";
+import { mkdir, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import WebSocket from "ws";
+import { BENCH_BUILD, REPO_ROOT } from "./fixtures/filters-folder.ts";
+import { measureLoad } from "./load.ts";
+import { prepareBench } from "./prepare.ts";
+import { killAll } from "./processes.ts";
+import { CASES } from "./throughput.ts";
+import { startWorkerd } from "./workerd.ts";
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+/** A minimal Chrome DevTools Protocol session. */
+class Inspector {
+  #nextId = 1;
+  readonly #pending = new Map<number, (result: unknown) => void>();
+
+  private constructor(readonly socket: WebSocket) {
+    socket.on("message", (data) => {
+      const message = JSON.parse(String(data)) as { id?: number; result?: unknown; error?: { message: string } };
+      if (message.id === undefined) return;
+      const settle = this.#pending.get(message.id);
+      this.#pending.delete(message.id);
+      settle?.(message.error ? new Error(message.error.message) : message.result);
+    });
+  }
+
+  static async connect(port: number): Promise<Inspector> {
+    const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as { webSocketDebuggerUrl: string }[];
+    if (targets.length === 0) throw new Error("workerd's inspector lists no isolate");
+    const socket = new WebSocket(targets[0].webSocketDebuggerUrl);
+    await new Promise<void>((resolve, reject) => socket.once("open", () => resolve()).once("error", reject));
+    return new Inspector(socket);
+  }
+
+  async send<T>(method: string, params: object = {}): Promise<T> {
+    const id = this.#nextId++;
+    const result = await new Promise<unknown>((resolve) => {
+      this.#pending.set(id, resolve);
+      this.socket.send(JSON.stringify({ id, method, params }));
+    });
+    if (result instanceof Error) throw result;
+    return result as T;
+  }
+}
+
+function option(name: string, fallback: number): number {
+  const text = process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
+  return text === undefined ? fallback : Number(text);
+}
+
+async function main(): Promise<void> {
+  const ids = (process.argv[2] ?? "d").split(",");
+  const seconds = option("seconds", 10);
+  const top = option("top", 30);
+  const cold = process.argv.includes("--cold");
+  const prepared = await prepareBench();
+  const workers = { gateway: prepared.gateway, passthrough: prepared.passthrough, middleware: prepared.middleware };
+  const outDir = join(BENCH_BUILD, "profiles");
+  await mkdir(outDir, { recursive: true });
+  for (const id of ids) {
+    const testCase = CASES.find((c) => c.id === id);
+    if (!testCase || testCase.target === "upstream") throw new Error(`case "${id}" is not a worker case`);
+    const port = await freePort();
+    const workerd = await startWorkerd(workers[testCase.target], [`--inspector-addr=127.0.0.1:${port}`]);
+    try {
+      const url = workerd.url + testCase.path;
+      const inspector = await Inspector.connect(port);
+      if (!cold) await measureLoad(url, { connections: 32, seconds: 2, warmupSeconds: 0 });
+      await inspector.send("Profiler.enable");
+      await inspector.send("Profiler.setSamplingInterval", { interval: cold ? 50 : 100 });
+      await inspector.send("Profiler.start");
+      let what: string;
+      if (cold) {
+        const started = performance.now();
+        await (await fetch(url)).arrayBuffer();
+        what = `first request ${(performance.now() - started).toFixed(1)} ms while profiled`;
+      } else {
+        const load = await measureLoad(url, { connections: 32, seconds, warmupSeconds: 0 });
+        what = `${Math.round(load.requestsPerSecond)} req/s while profiled`;
+      }
+      const { profile } = await inspector.send<{ profile: unknown }>("Profiler.stop");
+      inspector.socket.close();
+      const file = join(outDir, `workerd-${id}${cold ? "-cold" : ""}.cpuprofile`);
+      await writeFile(file, JSON.stringify(profile));
+      console.log(`\n# ${testCase.label}: ${what} → ${file}`);
+      console.log(execFileSync(process.execPath, ["--import", "tsx", join(REPO_ROOT, "bench/profile-summary.ts"), file, String(top)], { encoding: "utf8" }));
+    } finally {
+      await workerd.child.stop();
+    }
+  }
+  await prepared.upstream.child.stop();
+}
+
+main().then(
+  () => {
+    killAll();
+    process.exit(0);
+  },
+  (error: unknown) => {
+    console.error(error);
+    killAll();
+    process.exit(1);
+  },
+);
