@@ -38,6 +38,8 @@ interface Member {
 }
 
 const CONTINUE: PhaseOutcome = { kind: "continue" };
+/** A callback paused and nothing has resumed it yet. */
+const PAUSED = Symbol("paused");
 
 export class ChainRun {
   readonly #members: Member[];
@@ -59,16 +61,19 @@ export class ChainRun {
     return this.#members.some((m) => !m.skipped && m.chain.plugin.vm.exports[callback] !== undefined);
   }
 
-  /** `on_request_headers` for each plugin in order; a stream is created when the request reaches it. */
-  requestHeaders(endOfStream: boolean): Promise<PhaseOutcome> {
+  /**
+   * `on_request_headers` for each plugin in order; a stream is created when the request reaches
+   * it. Synchronous unless a filter pauses: most requests never wait, so they build no promises.
+   */
+  requestHeaders(endOfStream: boolean): PhaseOutcome | Promise<PhaseOutcome> {
     this.#exchange.phase = "request_headers";
-    return this.#phase("request", (stream) => stream.onRequestHeaders(endOfStream));
+    return this.#phase("request", (stream) => stream.onRequestHeaders(endOfStream), 0);
   }
 
   /** `on_response_headers` for every plugin, also those the request never reached (Kong). */
-  responseHeaders(endOfStream: boolean): Promise<PhaseOutcome> {
+  responseHeaders(endOfStream: boolean): PhaseOutcome | Promise<PhaseOutcome> {
     this.#exchange.responseBody = null;
-    return this.#phase("response", (stream) => stream.onResponseHeaders(endOfStream));
+    return this.#phase("response", (stream) => stream.onResponseHeaders(endOfStream), 0);
   }
 
   /**
@@ -82,8 +87,11 @@ export class ChainRun {
     const action = this.#guard(member, () => (direction === "request" ? stream.onRequestBody(size, endOfStream) : stream.onResponseBody(size, endOfStream)));
     if (typeof action !== "number") return action;
     if (member.skipped) return Action.Continue;
-    const settled = await this.#settle(member, direction, action, endOfStream);
-    if (settled === null) return Action.Pause;
+    let settled = this.#decide(member, direction, action);
+    if (settled === PAUSED) {
+      if (!endOfStream) return Action.Pause;
+      settled = await this.#waitForResume(member, direction);
+    }
     return settled.kind === "continue" ? Action.Continue : settled;
   }
 
@@ -92,8 +100,9 @@ export class ChainRun {
     for (const member of this.#members) member.stream?.finish();
   }
 
-  async #phase(direction: Direction, run: (stream: HttpStream) => Action): Promise<PhaseOutcome> {
-    for (const member of this.#members) {
+  #phase(direction: Direction, run: (stream: HttpStream) => Action, from: number): PhaseOutcome | Promise<PhaseOutcome> {
+    for (let index = from; index < this.#members.length; index++) {
+      const member = this.#members[index];
       if (member.skipped) continue;
       if (member.stream === null) {
         const created = this.#guard(member, () => {
@@ -107,24 +116,35 @@ export class ChainRun {
       const action = this.#guard(member, () => run(stream));
       if (typeof action !== "number") return action;
       if (member.skipped) continue;
-      const settled = await this.#settle(member, direction, action, true);
-      if (settled !== CONTINUE) return settled!;
+      const settled = this.#decide(member, direction, action);
+      if (settled === PAUSED) return this.#resumePhase(member, direction, run, index);
+      if (settled !== CONTINUE) return settled;
     }
     return CONTINUE;
   }
 
+  /** Waits for a paused member, then runs the rest of the phase. */
+  async #resumePhase(member: Member, direction: Direction, run: (stream: HttpStream) => Action, index: number): Promise<PhaseOutcome> {
+    const resumed = await this.#waitForResume(member, direction);
+    return resumed === CONTINUE ? this.#phase(direction, run, index + 1) : resumed;
+  }
+
   /**
-   * Decides what a callback's result means: a local response wins, a continue issued in the same
-   * callback wins over its Pause, and otherwise a Pause waits (when `wait`) for the stream to be
-   * resumed. Returns CONTINUE, a stop, or null for a body Pause that keeps buffering.
+   * What a callback's result means: a local response wins, a continue issued in the same
+   * callback wins over its Pause, otherwise a Pause is PAUSED.
    */
-  async #settle(member: Member, direction: Direction, action: Action, wait: boolean): Promise<PhaseOutcome | null> {
+  #decide(member: Member, direction: Direction, action: Action): PhaseOutcome | typeof PAUSED {
     const stream = member.stream!;
     if (stream.effects.closeRequested) return { kind: "closed", filter: stream.vm.filter };
     const local = stream.effects.takeLocalResponse();
     if (local) return { kind: "local_response", response: local };
     if (action === Action.Continue || stream.effects.takeContinue(direction)) return CONTINUE;
-    if (!wait) return null;
+    return PAUSED;
+  }
+
+  /** Waits until a paused stream is resumed, answers locally, fails or times out. */
+  async #waitForResume(member: Member, direction: Direction): Promise<PhaseOutcome> {
+    const stream = member.stream!;
     const resumed: ResumeOutcome = await stream.waitForResume(direction, this.#pauseTimeoutMs);
     if (resumed.kind === "continue") return CONTINUE;
     if (resumed.kind === "local_response") return resumed;
