@@ -1,7 +1,7 @@
 /**
  * What every benchmark run needs first: the filters folder, the upstream, the generated configs
- * and the four bundled workers (gateway with the bench routes, gateway with the example chain,
- * Hono passthrough, Hono middleware).
+ * and the bundled workers (gateway with the bench routes, gateway with the example chain,
+ * Hono passthrough, Hono middleware, an empty worker for the cold-start floor).
  * @module
  */
 import { join } from "node:path";
@@ -19,6 +19,7 @@ export interface PreparedBench {
   example: BundledWorker;
   passthrough: BundledWorker;
   middleware: BundledWorker;
+  empty: BundledWorker;
 }
 
 export async function prepareBench(): Promise<PreparedBench> {
@@ -36,5 +37,6 @@ export async function prepareBench(): Promise<PreparedBench> {
     example: await bundleGateway("gateway (examples/kong.yml + greeting)", exampleConfig, filtersDir, join(bundles, "example")),
     passthrough: await bundlePlainWorker("hono-passthrough", join(REPO_ROOT, "bench/workers/hono-passthrough.ts"), upstream.url, join(bundles, "passthrough")),
     middleware: await bundlePlainWorker("hono-header-middleware", join(REPO_ROOT, "bench/workers/hono-header-middleware.ts"), upstream.url, join(bundles, "middleware")),
+    empty: await bundlePlainWorker("empty-worker", join(REPO_ROOT, "bench/workers/empty-worker.ts"), upstream.url, join(bundles, "empty")),
   };
 }
