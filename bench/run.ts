@@ -4,7 +4,7 @@
  *
  *   npm run bench                      all parts (about 5 minutes)
  *   npm run bench -- --quick           short runs, to check that everything works
- *   npm run bench -- --only=throughput,cold-start,big-body,micro
+ *   npm run bench -- --only=throughput,cold-start,big-body,api-costs,micro
  *   npm run bench -- --only=throughput --cases=b,h,b,c   chosen throughput cases, in this order
  *
  * Every process it starts (upstream, workerd, microbenchmarks) is stopped at the end, on an
@@ -20,11 +20,12 @@ import { DEFAULT_LOAD, type LoadOptions } from "./load.ts";
 import { describeMachine } from "./machine.ts";
 import { prepareBench } from "./prepare.ts";
 import { runMicro } from "./micro/run-all.ts";
+import { measureApiCosts } from "./workerd-api-costs.ts";
 import { killAll } from "./processes.ts";
 import { renderMarkdown, type RunResults } from "./report.ts";
 import { CASES, runCase, type ThroughputCase } from "./throughput.ts";
 
-const PARTS = ["throughput", "cold-start", "big-body", "micro"] as const;
+const PARTS = ["throughput", "cold-start", "big-body", "api-costs", "micro"] as const;
 type Part = (typeof PARTS)[number];
 
 function parseArgs(argv: string[]): { quick: boolean; parts: Set<Part>; cases: ThroughputCase[] } {
@@ -94,7 +95,11 @@ async function main(): Promise<void> {
     }
   }
   await upstream.child.stop();
-  if (parts.has("micro")) results.micro = await runMicro(quick, log);
+  if (parts.has("api-costs")) {
+    log("workerd runtime operations");
+    results.micro.push(...(await measureApiCosts(quick, log)));
+  }
+  if (parts.has("micro")) results.micro.push(...(await runMicro(quick, log)));
 
   const dir = fileURLToPath(new URL("./results/", import.meta.url));
   await mkdir(dir, { recursive: true });
