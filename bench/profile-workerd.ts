@@ -68,6 +68,22 @@ class Inspector {
   }
 }
 
+interface SampledProfile {
+  nodes: { id: number; callFrame: { functionName: string } }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** Sampled time outside "(idle)": the isolate's busy time, a steadier figure than req/s. */
+function busyMicros(profile: SampledProfile): number {
+  const idle = new Set(profile.nodes.filter((node) => node.callFrame.functionName === "(idle)").map((node) => node.id));
+  let busy = 0;
+  profile.samples.forEach((id, i) => {
+    if (!idle.has(id)) busy += profile.timeDeltas[i] ?? 0;
+  });
+  return busy;
+}
+
 function option(name: string, fallback: number): number {
   const text = process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
   return text === undefined ? fallback : Number(text);
@@ -95,6 +111,7 @@ async function main(): Promise<void> {
       await inspector.send("Profiler.setSamplingInterval", { interval: cold ? 50 : 100 });
       await inspector.send("Profiler.start");
       let what: string;
+      let requests = 1;
       if (cold) {
         const started = performance.now();
         await (await fetch(url)).arrayBuffer();
@@ -102,9 +119,11 @@ async function main(): Promise<void> {
       } else {
         const load = await measureLoad(url, { connections: 32, seconds, warmupSeconds: 0 });
         what = `${Math.round(load.requestsPerSecond)} req/s while profiled`;
+        requests = load.requests;
       }
-      const { profile } = await inspector.send<{ profile: unknown }>("Profiler.stop");
+      const { profile } = await inspector.send<{ profile: SampledProfile }>("Profiler.stop");
       inspector.socket.close();
+      what += `, ${(busyMicros(profile) / requests).toFixed(1)} µs sampled busy per request`;
       const file = join(outDir, `workerd-${id}${cold ? "-cold" : ""}.cpuprofile`);
       await writeFile(file, JSON.stringify(profile));
       console.log(`\n# ${testCase.label}: ${what} → ${file}`);
