@@ -8,6 +8,7 @@
  */
 import type { HttpExchange } from "../abi/exchange.ts";
 import { Action } from "../abi/types.ts";
+import { chunkReader } from "./body-chunks.ts";
 import type { ChainRun, Direction, StopOutcome } from "./chain.ts";
 
 /** Bodies of a known length up to this size are read whole instead of streamed. */
@@ -125,7 +126,7 @@ export function filteredBody(
   direction: Direction,
   options: BodyFilterOptions,
 ): ReadableStream<Uint8Array> {
-  const reader = source.getReader();
+  const reader = chunkReader(source);
   const buffered = Array.from({ length: chain.size }, () => new GrowingBytes());
   const access = bodyAccess(exchange, direction);
   let ended = false;

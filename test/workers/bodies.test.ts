@@ -51,6 +51,26 @@ describe("body rewriting", () => {
     expect((JSON.parse(text.slice(5)) as { body: string }).body).toBe(`REQ:${big}`);
   });
 
+  it("a large streamed body reaches the filter in chunks of up to 64 KiB, not the runtime's 4 KiB", async () => {
+    const gateway = gatewayFor(`
+_format_version: "3.0"
+services:
+  - name: app
+    url: $UPSTREAM
+    routes:
+      - name: count
+        paths: ["/count"]
+        filter_chains: [{ filters: [{ name: body-chunk-count }] }]
+`);
+    // The echo of a 300 KB request is a 300 KB response with a content-length: streamed.
+    const sent = "y".repeat(300 * 1024);
+    const response = await gateway.fetch("/count", { method: "POST", body: sent });
+    const text = await response.text();
+    // 4 KiB reads would take 75 calls ("Z", capped); 64 KiB reads take 5 to 12 (E to L).
+    expect(text[0] >= "E" && text[0] <= "L").toBe(true);
+    expect((JSON.parse(text.slice(1)) as { body: string }).body).toBe(sent);
+  });
+
   it("a filter that only reads bodies leaves them unchanged", async () => {
     const response = await gatewayFor(CONFIG).fetch("/read", { method: "POST", body: "same as sent" });
     const echo = (await response.json()) as { body: string };

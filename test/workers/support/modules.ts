@@ -1,5 +1,6 @@
 /** The filters built by `npm run build:filters`, imported as precompiled modules like the real bundle. */
 import greeting from "../../../build/filters/greeting.wasm";
+import bodyChunkCount from "../../../build/guests/body-chunk-count.wasm";
 import bodyRewrite from "../../../build/guests/body-rewrite.wasm";
 import calloutAuth from "../../../build/guests/callout-auth.wasm";
 import cppSdk from "../../../build/guests/cpp-sdk-add-header.wasm";
@@ -15,6 +16,7 @@ import v010 from "../../../build/guests/v010-add-header.wasm";
 
 export const modules: Record<string, WebAssembly.Module> = {
   greeting,
+  "body-chunk-count": bodyChunkCount,
   "body-rewrite": bodyRewrite,
   "callout-auth": calloutAuth,
   "cpp-sdk-add-header": cppSdk,
