@@ -2,7 +2,7 @@
  * What Linux says about a process: resident memory and CPU time (/proc/<pid>/…).
  * @module
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 
 /** VmRSS of `pid` in bytes. */
 export function rssBytes(pid: number): number {
@@ -19,6 +19,23 @@ export function cpuMs(pid: number): number {
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   const ticks = Number(fields[11]) + Number(fields[12]);
   return ticks * 10; // USER_HZ is 100 on Linux
+}
+
+/**
+ * CPU time of all threads of `pid` in milliseconds, from the scheduler's nanosecond counters
+ * (`/proc/<pid>/task/<tid>/schedstat`): fine enough for a few hundred requests, where the
+ * 10 ms ticks of {@link cpuMs} are not.
+ */
+export function cpuMsPrecise(pid: number): number {
+  let nanos = 0;
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      nanos += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, "utf8").split(" ")[0]);
+    } catch {
+      // The thread ended between listing and reading.
+    }
+  }
+  return nanos / 1e6;
 }
 
 /** Samples VmRSS of `pid` every `intervalMs` until stopped; returns the peak. */

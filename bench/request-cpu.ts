@@ -9,7 +9,7 @@
  */
 import { prepareBench } from "./prepare.ts";
 import { killAll } from "./processes.ts";
-import { cpuMs } from "./proc-stats.ts";
+import { cpuMsPrecise } from "./proc-stats.ts";
 import { median } from "./stats.ts";
 import { CASES } from "./throughput.ts";
 import { startWorkerd } from "./workerd.ts";
@@ -35,9 +35,9 @@ async function main(): Promise<void> {
         const url = workerd.url + testCase.path;
         const get = async () => void (await (await fetch(url)).arrayBuffer());
         for (let i = 0; i < 200; i++) await get();
-        const before = cpuMs(workerd.pid);
+        const before = cpuMsPrecise(workerd.pid);
         for (let i = 0; i < requests; i++) await get();
-        samples.get(id)!.push(((cpuMs(workerd.pid) - before) * 1000) / requests);
+        samples.get(id)!.push(((cpuMsPrecise(workerd.pid) - before) * 1000) / requests);
       } finally {
         await workerd.child.stop();
       }
