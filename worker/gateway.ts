@@ -115,7 +115,6 @@ export class Gateway {
       requestId,
       receivedAt,
       options: this.#options,
-      waitUntil: (promise: Promise<unknown>) => context.waitUntil(promise),
       log: (message: string) => this.#log(route.name ?? route.id, `request ${requestId}: ${message}`),
     };
     return plugins.length === 0 ? passthrough(routed) : proxy(routed);
