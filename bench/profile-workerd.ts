@@ -19,7 +19,7 @@ import WebSocket from "ws";
 import { BENCH_BUILD, REPO_ROOT } from "./fixtures/filters-folder.ts";
 import { measureLoad } from "./load.ts";
 import { prepareBench } from "./prepare.ts";
-import { killAll } from "./processes.ts";
+import { numberOption, runScript } from "./script.ts";
 import { CASES } from "./throughput.ts";
 import { startWorkerd } from "./workerd.ts";
 
@@ -84,15 +84,10 @@ function busyMicros(profile: SampledProfile): number {
   return busy;
 }
 
-function option(name: string, fallback: number): number {
-  const text = process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
-  return text === undefined ? fallback : Number(text);
-}
-
 async function main(): Promise<void> {
   const ids = (process.argv[2] ?? "d").split(",");
-  const seconds = option("seconds", 10);
-  const top = option("top", 30);
+  const seconds = numberOption("seconds", 10);
+  const top = numberOption("top", 30);
   const cold = process.argv.includes("--cold");
   const prepared = await prepareBench();
   const workers = { gateway: prepared.gateway, passthrough: prepared.passthrough, middleware: prepared.middleware };
@@ -135,14 +130,4 @@ async function main(): Promise<void> {
   await prepared.upstream.child.stop();
 }
 
-main().then(
-  () => {
-    killAll();
-    process.exit(0);
-  },
-  (error: unknown) => {
-    console.error(error);
-    killAll();
-    process.exit(1);
-  },
-);
+runScript(main);

@@ -8,21 +8,16 @@
  * @module
  */
 import { prepareBench } from "./prepare.ts";
-import { killAll } from "./processes.ts";
+import { numberOption, runScript } from "./script.ts";
 import { cpuMsPrecise } from "./proc-stats.ts";
 import { median } from "./stats.ts";
 import { CASES } from "./throughput.ts";
 import { startWorkerd } from "./workerd.ts";
 
-function option(name: string, fallback: number): number {
-  const text = process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
-  return text === undefined ? fallback : Number(text);
-}
-
 async function main(): Promise<void> {
   const ids = (process.argv[2]?.startsWith("--") ? undefined : process.argv[2])?.split(",") ?? ["b", "c", "d", "e", "g"];
-  const requests = option("requests", 1000);
-  const rounds = option("rounds", 3);
+  const requests = numberOption("requests", 1000);
+  const rounds = numberOption("rounds", 3);
   const prepared = await prepareBench();
   const workers = { gateway: prepared.gateway, passthrough: prepared.passthrough, middleware: prepared.middleware };
   const samples = new Map<string, number[]>(ids.map((id) => [id, []]));
@@ -51,14 +46,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => {
-    killAll();
-    process.exit(0);
-  },
-  (error: unknown) => {
-    console.error(error);
-    killAll();
-    process.exit(1);
-  },
-);
+runScript(main);

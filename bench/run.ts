@@ -21,7 +21,7 @@ import { describeMachine } from "./machine.ts";
 import { prepareBench } from "./prepare.ts";
 import { runMicro } from "./micro/run-all.ts";
 import { measureApiCosts } from "./workerd-api-costs.ts";
-import { killAll } from "./processes.ts";
+import { runScript } from "./script.ts";
 import { renderMarkdown, type RunResults } from "./report.ts";
 import { CASES, runCase, type ThroughputCase } from "./throughput.ts";
 
@@ -111,14 +111,4 @@ async function main(): Promise<void> {
   console.log("\n" + markdown);
 }
 
-main().then(
-  () => {
-    killAll();
-    process.exit(0);
-  },
-  (error: unknown) => {
-    console.error(error);
-    killAll();
-    process.exit(1);
-  },
-);
+runScript(main);
