@@ -71,6 +71,14 @@ services:
     expect((JSON.parse(text.slice(1)) as { body: string }).body).toBe(sent);
   });
 
+  it("a large request body sent as a plain byte stream is buffered whole by a filter that waits for its end", async () => {
+    const sent = "z".repeat(300 * 1024);
+    const response = await gatewayFor(CONFIG).fetch("/rewrite", { method: "POST", body: sent });
+    const text = await response.text();
+    expect(text.startsWith("RESP:")).toBe(true);
+    expect((JSON.parse(text.slice(5)) as { body: string }).body).toBe(`REQ:${sent}`);
+  });
+
   it("a filter that only reads bodies leaves them unchanged", async () => {
     const response = await gatewayFor(CONFIG).fetch("/read", { method: "POST", body: "same as sent" });
     const echo = (await response.json()) as { body: string };
