@@ -17,6 +17,8 @@ export interface PreparedBench {
   filterPaths: Record<string, string>;
   gateway: BundledWorker;
   example: BundledWorker;
+  /** The example built with `--admin-api off`. */
+  exampleGatewayOnly: BundledWorker;
   passthrough: BundledWorker;
   middleware: BundledWorker;
   empty: BundledWorker;
@@ -35,6 +37,7 @@ export async function prepareBench(): Promise<PreparedBench> {
     filterPaths: paths,
     gateway: await bundleGateway("gateway (bench routes)", gatewayConfig, filtersDir, join(bundles, "gateway")),
     example: await bundleGateway("gateway (examples/kong.yml + greeting)", exampleConfig, filtersDir, join(bundles, "example")),
+    exampleGatewayOnly: await bundleGateway("gateway (examples/kong.yml + greeting, --admin-api off)", exampleConfig, filtersDir, join(bundles, "example-gateway-only"), false),
     passthrough: await bundlePlainWorker("hono-passthrough", join(REPO_ROOT, "bench/workers/hono-passthrough.ts"), upstream.url, join(bundles, "passthrough")),
     middleware: await bundlePlainWorker("hono-header-middleware", join(REPO_ROOT, "bench/workers/hono-header-middleware.ts"), upstream.url, join(bundles, "middleware")),
     empty: await bundlePlainWorker("empty-worker", join(REPO_ROOT, "bench/workers/empty-worker.ts"), upstream.url, join(bundles, "empty")),

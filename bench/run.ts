@@ -63,7 +63,7 @@ async function main(): Promise<void> {
   };
 
   log("preparing filters and bundles");
-  const { upstream, filterPaths: paths, gateway, example, passthrough, middleware, empty } = await prepareBench();
+  const { upstream, filterPaths: paths, gateway, example, exampleGatewayOnly, passthrough, middleware, empty } = await prepareBench();
   log(`upstream on ${upstream.url}`);
 
   if (parts.has("throughput")) {
@@ -75,7 +75,7 @@ async function main(): Promise<void> {
     }
   }
   if (parts.has("cold-start")) {
-    for (const [worker, path] of [[example, "/"], [passthrough, "/"], [empty, "/"]] as const) {
+    for (const [worker, path] of [[example, "/"], [exampleGatewayOnly, "/"], [passthrough, "/"], [empty, "/"]] as const) {
       log(`cold start ${worker.name}`);
       results.coldStart.push(await measureColdStart(worker, path, coldRuns));
     }

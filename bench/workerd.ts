@@ -40,9 +40,9 @@ async function finish(name: string, outDir: string): Promise<BundledWorker> {
   return { name, capnp };
 }
 
-/** The gateway for `config` and `filters`, exactly as `serve` builds it. */
-export async function bundleGateway(name: string, config: string, filters: string, outDir: string): Promise<BundledWorker> {
-  const { outDir: out } = await build({ config, filters, filtersExplicit: true, out: outDir });
+/** The gateway for `config` and `filters`, exactly as `serve` builds it (`adminApi: false` as `--admin-api off` does). */
+export async function bundleGateway(name: string, config: string, filters: string, outDir: string, adminApi = true): Promise<BundledWorker> {
+  const { outDir: out } = await build({ config, filters, filtersExplicit: true, out: outDir, adminApi });
   return finish(name, out);
 }
 

@@ -15,7 +15,7 @@ import { CliError } from "./cli-error.ts";
 import { meteredFilter } from "./metered-filter.ts";
 import { scanFiltersFolder, verifyProxyWasm, type FiltersFolder, type FolderFilter } from "./filters-folder.ts";
 import type { BuildOptions } from "./options.ts";
-import { WORKER_ENTRY } from "./package-paths.ts";
+import { GATEWAY_ONLY_WORKER_ENTRY, WORKER_ENTRY } from "./package-paths.ts";
 import { readGatewayConfig, usedFilterNames } from "./read-config.ts";
 
 /** The compatibility date of the generated worker (the one workers-platform.md measured). */
@@ -79,7 +79,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     config,
     filters,
     filterFacts,
-    workerImport: importSpecifier(outDir, WORKER_ENTRY),
+    workerImport: importSpecifier(outDir, options.adminApi === false ? GATEWAY_ONLY_WORKER_ENTRY : WORKER_ENTRY),
+    workerFactory: options.adminApi === false ? "createGatewayOnlyWorker" : "createWorker",
     configPath: options.config,
     filtersDir: options.filters,
   });

@@ -16,6 +16,9 @@ export const PACKAGE_ROOT = fileURLToPath(new URL("../", import.meta.url));
 /** The gateway entry the generated `entry.js` imports `createWorker` from. */
 export const WORKER_ENTRY = join(PACKAGE_ROOT, "worker", "index.ts");
 
+/** The entry of a build without the admin API, exporting `createGatewayOnlyWorker`. */
+export const GATEWAY_ONLY_WORKER_ENTRY = join(PACKAGE_ROOT, "worker", "gateway-only-worker.ts");
+
 /** The JS file behind the `wrangler` bin, run with the current `node`. */
 export function wranglerScript(): string {
   const manifest = require.resolve("wrangler/package.json");

@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -176,5 +176,40 @@ describe("proxy-wasm-workers serve", () => {
     const code = await Promise.race([exited, new Promise<"timeout">((r) => setTimeout(() => r("timeout"), 10_000))]);
     expect(code).toBe(0);
     await expect(fetch(url, { signal: AbortSignal.timeout(5_000) })).rejects.toThrow();
+  });
+});
+
+describe("proxy-wasm-workers serve --admin-api off", () => {
+  let upstream: EchoUpstream | undefined;
+  let cli: BackgroundCli | undefined;
+  let url: string;
+  let out: string;
+
+  beforeAll(async () => {
+    ensureBuiltFilters();
+    upstream = await startEchoUpstream({ port: 0 });
+    const dir = join(work, "serve-gateway-only");
+    out = join(dir, "out");
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, "kong.yml"), kongYml(upstream.port, "greeting"));
+    cli = startCli(["serve", "--config", "kong.yml", "--filters", BUILT_FILTERS, "--out", out, "--port", "0", "--admin-api", "off"], dir);
+    const [, base] = await cli.waitFor(/proxy-wasm-workers serving kong\.yml on (http:\/\/\S+)/, 60_000);
+    url = base;
+  }, 240_000);
+
+  afterAll(async () => {
+    await cli?.stop();
+    await upstream?.close();
+  });
+
+  it("proxies through the greeting filter from a bundle without the admin API's code", async () => {
+    const response = await fetch(`${url}/anything`, { signal: AbortSignal.timeout(10_000) });
+    const text = await response.text();
+    expect(response.status, `body: ${text}\nCLI output:\n${cli!.output()}`).toBe(200);
+    expect(response.headers.get("x-greeting")).toBe(GREETING);
+    expect(await readFile(join(out, "entry.js"), "utf8")).toContain("createGatewayOnlyWorker");
+    const bundled = await readFile(join(out, "dist", "entry.js"), "utf8");
+    expect(bundled).not.toContain("node_modules/yaml/");
+    expect(bundled).not.toContain("node_modules/hono/");
   });
 });

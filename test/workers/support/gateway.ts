@@ -7,6 +7,7 @@ import { createExecutionContext, createScheduledController, waitOnExecutionConte
 import { inject } from "vitest";
 import { loadDeclarativeConfig } from "../../../config/load.ts";
 import type { FilterCatalog } from "../../../config/model.ts";
+import type { GatewayBundle } from "../../../worker/bundle.ts";
 import { createWorker } from "../../../worker/index.ts";
 import { modules } from "./modules.ts";
 
@@ -25,18 +26,21 @@ export interface TestGateway {
   logs: string[];
 }
 
+/** What the generated entry calls: `createWorker`, or `createGatewayOnlyWorker` without the admin API. */
+export type WorkerFactory = (bundle: GatewayBundle) => ExportedHandler<any>;
+
 /**
  * A gateway for `yaml` (`$UPSTREAM` is replaced by the echo upstream's URL, `$UPSTREAM_HOST` by
  * its `127.0.0.1:port`), with `bindings` as its env.
  */
-export function gatewayFor(yaml: string, bindings: Record<string, string> = {}): TestGateway {
+export function gatewayFor(yaml: string, bindings: Record<string, string> = {}, factory: WorkerFactory = createWorker): TestGateway {
   const text = yaml.replaceAll("$UPSTREAM_HOST", upstreamUrl().slice("http://".length)).replaceAll("$UPSTREAM", upstreamUrl());
   const config = loadDeclarativeConfig(text, {
     fileName: "kong.yml",
     filters: catalog,
     filtersDir: "build/filters",
   });
-  const worker = createWorker({ config, modules });
+  const worker = factory({ config, modules });
   const logs: string[] = [];
   return {
     logs,

@@ -1,0 +1,28 @@
+/**
+ * Entry of a gateway built without the admin API (`--admin-api off`, Kong's
+ * `admin_listen = off`): the bundle's config, served as it is. It leaves out everything only
+ * the admin API needs (the YAML parser, the config validators, JSON Schema, Hono), which is more
+ * than half of the JS a worker must parse before its first request.
+ * @module
+ */
+import type { GatewayBundle } from "./bundle.ts";
+import { consoleHost } from "./console-host.ts";
+import { Gateway } from "./gateway.ts";
+import { optionsFromBindings, type GatewayOptionBindings } from "./options.ts";
+
+export function createGatewayOnlyWorker(bundle: GatewayBundle): ExportedHandler<GatewayOptionBindings> {
+  let gateway: Gateway | null = null;
+  // Bindings are known only per request, so the gateway is built on first use with the bindings of then.
+  const running = (env: GatewayOptionBindings | undefined): Gateway => {
+    if (gateway === null) {
+      const options = optionsFromBindings(env);
+      gateway = new Gateway(bundle.config, bundle.modules, consoleHost(options.logLevel), options);
+    }
+    return gateway;
+  };
+  return {
+    fetch: (request, env, ctx) => running(env).handle(request, ctx),
+    /** A cron trigger (`[triggers] crons` in wrangler.toml) runs the filters' due ticks. */
+    scheduled: (_controller, env) => running(env).scheduled(),
+  };
+}
