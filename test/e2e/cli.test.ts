@@ -138,20 +138,26 @@ describe("proxy-wasm-workers build", () => {
   });
 });
 
+/** `serve` of a greeting project in `work/<name>` against a fresh echo upstream, with `extraArgs`. */
+async function serveGreeting(name: string, extraArgs: string[] = []): Promise<{ upstream: EchoUpstream; cli: BackgroundCli; url: string; out: string }> {
+  ensureBuiltFilters();
+  const upstream = await startEchoUpstream({ port: 0 });
+  const dir = join(work, name);
+  const out = join(dir, "out");
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, "kong.yml"), kongYml(upstream.port, "greeting"));
+  const cli = startCli(["serve", "--config", "kong.yml", "--filters", BUILT_FILTERS, "--out", out, "--port", "0", ...extraArgs], dir);
+  const [, url] = await cli.waitFor(/proxy-wasm-workers serving kong\.yml on (http:\/\/\S+)/, 60_000);
+  return { upstream, cli, url, out };
+}
+
 describe("proxy-wasm-workers serve", () => {
   let upstream: EchoUpstream | undefined;
   let cli: BackgroundCli | undefined;
   let url: string;
 
   beforeAll(async () => {
-    ensureBuiltFilters();
-    upstream = await startEchoUpstream({ port: 0 });
-    const dir = join(work, "serve");
-    await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, "kong.yml"), kongYml(upstream.port, "greeting"));
-    cli = startCli(["serve", "--config", "kong.yml", "--filters", BUILT_FILTERS, "--out", join(dir, "out"), "--port", "0"], dir);
-    const [, base] = await cli.waitFor(/proxy-wasm-workers serving kong\.yml on (http:\/\/\S+)/, 60_000);
-    url = base;
+    ({ upstream, cli, url } = await serveGreeting("serve"));
   }, 240_000);
 
   afterAll(async () => {
@@ -186,15 +192,7 @@ describe("proxy-wasm-workers serve --admin-api off", () => {
   let out: string;
 
   beforeAll(async () => {
-    ensureBuiltFilters();
-    upstream = await startEchoUpstream({ port: 0 });
-    const dir = join(work, "serve-gateway-only");
-    out = join(dir, "out");
-    await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, "kong.yml"), kongYml(upstream.port, "greeting"));
-    cli = startCli(["serve", "--config", "kong.yml", "--filters", BUILT_FILTERS, "--out", out, "--port", "0", "--admin-api", "off"], dir);
-    const [, base] = await cli.waitFor(/proxy-wasm-workers serving kong\.yml on (http:\/\/\S+)/, 60_000);
-    url = base;
+    ({ upstream, cli, url, out } = await serveGreeting("serve-gateway-only", ["--admin-api", "off"]));
   }, 240_000);
 
   afterAll(async () => {
