@@ -106,15 +106,19 @@ export class GuestMemory {
   }
 }
 
+/** Whether every char of `value` is a byte (0–0xFF), as in any header Workers hand over. */
+export function isByteString(value: string): boolean {
+  for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) > 0xff) return false;
+  return true;
+}
+
 /**
  * HTTP header names and values are octets, and Workers hand them over as byte strings (one char
  * per byte): converting one char to one byte keeps them byte-exact both ways. A char above 0xFF
  * cannot come from a header; it is written as UTF-8 rather than lost.
  */
 export function encodeByteString(value: string): Uint8Array {
-  let wide = false;
-  for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) > 0xff) wide = true;
-  if (wide) return utf8.encode(value);
+  if (!isByteString(value)) return utf8.encode(value);
   const bytes = new Uint8Array(value.length);
   for (let i = 0; i < value.length; i++) bytes[i] = value.charCodeAt(i);
   return bytes;

@@ -4,18 +4,13 @@
  * followed by one NUL byte. All integers little-endian.
  * @module
  */
-import { decodeByteString, encodeByteString } from "./memory.ts";
+import { decodeByteString, encodeByteString, isByteString } from "./memory.ts";
 
 export type HeaderPair = readonly [name: string, value: string];
 
 /** cpp-host's limits on maps a guest sends; larger input is refused. */
 export const MAX_PAIRS = 1024;
 export const MAX_PAIRS_BYTES = 1 << 20;
-
-function isByteString(value: string): boolean {
-  for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) > 0xff) return false;
-  return true;
-}
 
 /** A string whose chars are all bytes; wider chars (never in a real header) become their UTF-8 bytes. */
 function asByteString(value: string): string {

@@ -6,6 +6,7 @@
  */
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { LOG_LEVEL_NAMES } from "../abi/types.ts";
 import type { FilterInfo, FilterMeta } from "../config/model.ts";
 import { CliError } from "./cli-error.ts";
 
@@ -109,7 +110,7 @@ function metaProblem(meta: unknown): string | undefined {
   if (callout_hosts !== undefined && !(Array.isArray(callout_hosts) && callout_hosts.every((h) => typeof h === "string"))) {
     return "callout_hosts must be an array of strings";
   }
-  if (log_level !== undefined && !LOG_LEVELS.has(log_level as string)) return "log_level must be one of trace, debug, info, warn, error, critical";
+  if (log_level !== undefined && !LOG_LEVELS.has(log_level as string)) return `log_level must be one of ${LOG_LEVEL_NAMES.join(", ")}`;
   if (root_id !== undefined && typeof root_id !== "string") return "root_id must be a string";
   if (vm_config !== undefined && typeof vm_config !== "string") return "vm_config must be a string";
   if (env !== undefined) {
@@ -124,7 +125,7 @@ function metaProblem(meta: unknown): string | undefined {
   return undefined;
 }
 
-const LOG_LEVELS = new Set(["trace", "debug", "info", "warn", "error", "critical"]);
+const LOG_LEVELS: ReadonlySet<string> = new Set(LOG_LEVEL_NAMES);
 
 async function isDirectory(path: string): Promise<boolean> {
   try {

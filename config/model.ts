@@ -4,6 +4,8 @@
  * @module
  */
 
+import type { LOG_LEVEL_NAMES } from "../abi/types.ts";
+
 /** What to do when a plugin cannot run (trap, rejected configuration, failed start). */
 export type FailurePolicy = "fail_closed" | "fail_open";
 
@@ -32,7 +34,8 @@ export interface FilterEntry {
   fuelBudget: number | null;
 }
 
-export type FilterLogLevel = "trace" | "debug" | "info" | "warn" | "error" | "critical";
+/** A Proxy-Wasm log level by name (`trace` … `critical`). */
+export type FilterLogLevel = (typeof LOG_LEVEL_NAMES)[number];
 
 /** A Kong `filter_chains` entity attached to one service or one route. */
 export interface FilterChain {

@@ -3,11 +3,12 @@
  * this project adds (root_id, vm_config, env, failure_policy) with defaults from `.meta.json`.
  * @module
  */
+import { LOG_LEVEL_NAMES } from "../abi/types.ts";
 import type { LoadContext } from "./context.ts";
 import { asRecord, checkKnownFields, kindOf, readBoolean, readEnum, readString, readStringMap, readStringArray, readInteger } from "./fields.ts";
 import type { Fields } from "./fields.ts";
 import { isUuid } from "./ids.ts";
-import type { FailurePolicy, FilterEntry, FilterInfo, FilterLogLevel } from "./model.ts";
+import type { FailurePolicy, FilterEntry, FilterInfo } from "./model.ts";
 import { nameProblem } from "./validate-values.ts";
 import type { DocPath } from "./yaml-source.ts";
 
@@ -30,7 +31,6 @@ export interface FilterChainDraft {
 
 const CHAIN_FIELDS = ["id", "name", "enabled", "filters"] as const;
 const FILTER_FIELDS = ["name", "config", "enabled", "root_id", "vm_config", "env", "failure_policy", "callout_hosts", "log_level", "fuel_budget"] as const;
-const LOG_LEVELS: readonly FilterLogLevel[] = ["trace", "debug", "info", "warn", "error", "critical"];
 const IGNORED = ["tags", "created_at", "updated_at"] as const;
 const FAILURE_POLICIES: readonly FailurePolicy[] = ["fail_closed", "fail_open"];
 
@@ -167,7 +167,7 @@ function readFilterEntry(ctx: LoadContext, path: DocPath, value: unknown): Filte
     calloutHosts: readCalloutHosts(ctx, path, fields) ?? meta.callout_hosts ?? [],
     fuelBudget:
       fields.fuel_budget === undefined ? (meta.fuel_budget ?? null) : readInteger(ctx.issues, path, fields, "fuel_budget", 0, { min: 1, max: Number.MAX_SAFE_INTEGER }) || null,
-    logLevel: fields.log_level === undefined ? (meta.log_level ?? null) : readEnum(ctx.issues, path, fields, "log_level", LOG_LEVELS, "info"),
+    logLevel: fields.log_level === undefined ? (meta.log_level ?? null) : readEnum(ctx.issues, path, fields, "log_level", LOG_LEVEL_NAMES, "info"),
   };
 }
 

@@ -101,18 +101,21 @@ function timedOut(error: unknown): boolean {
 }
 
 /**
- * Fetches the upstream; a connection failure is retried up to the service's `retries` (Kong's
- * default 5) when the request can be sent again, i.e. it has no body or a body held in memory.
- * A timeout is not retried.
+ * Fetches the upstream within the service's deadline (also aborted by `abortOn`, when given);
+ * a connection failure is retried up to the service's `retries` (Kong's default 5) when the
+ * request can be sent again, i.e. it has no body or a body held in memory. A timeout is not
+ * retried.
  */
-async function fetchUpstream(url: string, init: RequestInit, retries: number, deadline: UpstreamDeadline): Promise<Response> {
+async function fetchUpstream(url: string, init: RequestInit, service: ServiceConfig, abortOn: AbortSignal | null = null): Promise<Response> {
   const replayable = init.body === null || init.body === undefined || init.body instanceof Uint8Array;
+  const deadline = new UpstreamDeadline(service);
+  const signal = abortOn === null ? deadline.signal : AbortSignal.any([abortOn, deadline.signal]);
   try {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await fetch(url, init);
+        return await fetch(url, { ...init, signal });
       } catch (error) {
-        if (!replayable || attempt >= retries || timedOut(error)) throw error;
+        if (!replayable || attempt >= service.retries || timedOut(error)) throw error;
       }
     }
   } finally {
@@ -146,14 +149,12 @@ export async function passthrough(routed: RoutedRequest): Promise<Response> {
   const headers = forwardedHeaders(request.headers);
   addUpstreamHeaders(headers, request, url, routed.requestId, routed.route.stripPath ? routed.matchedPath : null);
   const upstreamStart = Date.now();
-  const deadline = new UpstreamDeadline(routed.service);
   let upstream: Response;
   try {
     upstream = await fetchUpstream(
       upstreamUrl(routed, url.pathname + url.search),
-      { method: request.method, headers, body: request.body, redirect: "manual", signal: deadline.signal },
-      routed.service.retries,
-      deadline,
+      { method: request.method, headers, body: request.body, redirect: "manual" },
+      routed.service,
     );
   } catch (error) {
     return upstreamError(routed, error);
@@ -212,15 +213,13 @@ export async function proxy(routed: RoutedRequest): Promise<Response> {
       }
     }
     const upstreamStart = Date.now();
-    const deadline = new UpstreamDeadline(routed.service);
-    const signal = bodyAbort === null ? deadline.signal : AbortSignal.any([bodyAbort.signal, deadline.signal]);
     let upstream: Response;
     try {
       upstream = await fetchUpstream(
         upstreamUrl(routed, exchange.requestHeaders.get(":path") ?? "/"),
-        { method: exchange.requestHeaders.get(":method") ?? request.method, headers, body, redirect: "manual", signal },
-        routed.service.retries,
-        deadline,
+        { method: exchange.requestHeaders.get(":method") ?? request.method, headers, body, redirect: "manual" },
+        routed.service,
+        bodyAbort?.signal ?? null,
       );
     } catch (error) {
       if (stop.body !== null) return stopped(flight, stop.body, "request");

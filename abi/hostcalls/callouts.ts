@@ -5,7 +5,8 @@
 import { dispatchHttpCall } from "../callouts.ts";
 import { decodePairs } from "../pairs.ts";
 import { pairsProblem } from "../header-rules.ts";
-import { LogLevel, Status } from "../types.ts";
+import { refuseHeaders } from "./refuse-headers.ts";
+import { Status } from "../types.ts";
 import type { Vm } from "../vm.ts";
 
 export function proxy_http_call(
@@ -32,10 +33,7 @@ export function proxy_http_call(
   const trailers = decodePairs(trailerBytes);
   if (headers === null || trailers === null) return Status.BadArgument;
   const problem = pairsProblem(headers) ?? pairsProblem(trailers);
-  if (problem !== null) {
-    vm.log(LogLevel.Warn, `proxy_http_call refused: ${problem}`);
-    return Status.BadArgument;
-  }
+  if (problem !== null) return refuseHeaders(vm, problem, "proxy_http_call");
   const names = new Set(headers.map(([name]) => name.toLowerCase()));
   // Envoy needs :authority too; Kong does not. We default it to the target, so only these two.
   if (!names.has(":method") || !names.has(":path")) return Status.BadArgument;

@@ -7,7 +7,8 @@
 import { HeaderMap } from "../header-map.ts";
 import { decodePairs, encodePairs } from "../pairs.ts";
 import { headerNameProblem, headerValueProblem, pairsProblem } from "../header-rules.ts";
-import { LogLevel, MapType, Status } from "../types.ts";
+import { refuseHeaders } from "./refuse-headers.ts";
+import { MapType, Status } from "../types.ts";
 import type { Vm } from "../vm.ts";
 
 function knownMapType(type: number): boolean {
@@ -42,7 +43,7 @@ export function proxy_set_header_map_pairs(vm: Vm, type: number, dataPtr: number
   const pairs = decodePairs(data);
   if (pairs === null) return Status.BadArgument;
   const problem = pairsProblem(pairs);
-  if (problem !== null) return refuse(vm, problem);
+  if (problem !== null) return refuseHeaders(vm, problem);
   const map = writable(vm, type);
   if (map === null) return Status.BadArgument;
   map.setAll(pairs);
@@ -70,19 +71,13 @@ export function proxy_get_header_map_value(vm: Vm, type: number, keyPtr: number,
 
 type MapEdit = (map: HeaderMap, key: string, value: string) => void;
 
-/** An invalid header is refused with BadArgument and a warning naming it. */
-function refuse(vm: Vm, problem: string): number {
-  vm.log(LogLevel.Warn, `refused: ${problem}`);
-  return Status.BadArgument;
-}
-
 function editMap(vm: Vm, type: number, keyPtr: number, keyLen: number, valuePtr: number, valueLen: number, edit: MapEdit): number {
   if (!knownMapType(type)) return Status.BadArgument;
   const key = vm.memory.readByteString(keyPtr, keyLen);
   const value = vm.memory.readByteString(valuePtr, valueLen);
   if (key === null || value === null) return Status.InvalidMemoryAccess;
   const problem = headerNameProblem(key) ?? (edit === removeEdit ? null : headerValueProblem(key, value));
-  if (problem !== null) return refuse(vm, problem);
+  if (problem !== null) return refuseHeaders(vm, problem);
   const map = writable(vm, type);
   if (map === null) return Status.BadArgument;
   edit(map, key, value);

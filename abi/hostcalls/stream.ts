@@ -5,6 +5,7 @@
  */
 import type { StreamContext } from "../context.ts";
 import { pairsProblem } from "../header-rules.ts";
+import { refuseHeaders } from "./refuse-headers.ts";
 import { decodePairs } from "../pairs.ts";
 import { LogLevel, Status, StreamType } from "../types.ts";
 import type { Vm } from "../vm.ts";
@@ -71,10 +72,7 @@ export function proxy_send_local_response(
   const headers = decodePairs(headerBytes);
   if (headers === null) return Status.BadArgument;
   const problem = pairsProblem(headers);
-  if (problem !== null) {
-    vm.log(LogLevel.Warn, `send_local_response refused: ${problem}`);
-    return Status.BadArgument;
-  }
+  if (problem !== null) return refuseHeaders(vm, problem, "send_local_response");
   const status = statusCode >>> 0;
   if (status < 200 || status > 599) return Status.BadArgument;
   const context = stream(vm);
