@@ -32,7 +32,14 @@ export interface FilterEntry {
   logLevel: FilterLogLevel | null;
   /** Fuel per callback of this plugin when its module is metered; null = the gateway's. */
   fuelBudget: number | null;
+  /**
+   * Where shared data and shared queues live: `isolate` (in memory, per isolate, synchronous) or
+   * `global` (Durable Objects, one consistent store for the whole deployment).
+   */
+  sharedState: SharedStateScope;
 }
+
+export type SharedStateScope = "isolate" | "global";
 
 /** A Proxy-Wasm log level by name (`trace` … `critical`). */
 export type FilterLogLevel = (typeof LOG_LEVEL_NAMES)[number];
@@ -110,6 +117,7 @@ export interface FilterMeta {
   metering?: boolean;
   /** Fuel per callback for this filter's plugins (default: the gateway's). */
   fuel_budget?: number;
+  shared_state?: SharedStateScope;
 }
 
 /** The filters a config may use, by name. */

@@ -17,13 +17,17 @@ import { consoleHost } from "./console-host.ts";
 import { createDispatch } from "./dispatch.ts";
 import { Gateway } from "./gateway.ts";
 import { optionsFromBindings, type GatewayOptionBindings } from "./options.ts";
+import { globalStateAccess, type StateNamespace } from "./state/state-service.ts";
 
 export type { BundledFilter, GatewayBundle } from "./bundle.ts";
 export type { FilterMetricSample } from "./admin/metrics.ts";
 export { Gateway } from "./gateway.ts";
+export { ProxyWasmState } from "./state/state-object.ts";
 
 /** Bindings the gateway reads (see worker/options.ts and worker/admin/settings.ts). */
 export interface GatewayEnv extends GatewayOptionBindings, AdminBindings {
+  /** The Durable Object namespace of global state (`shared_state: global`); the build binds it. */
+  PROXY_WASM_STATE?: StateNamespace;
   /** Seconds between an isolate's checks of CONFIG_KV for a new config version (default 5; 0 = every request). */
   CONFIG_POLL_SECONDS?: string;
 }
@@ -50,7 +54,8 @@ export function createWorker(bundle: GatewayBundle, workerOptions: WorkerOptions
   // Bindings are known only per request, so gateways are built on first use with the bindings of then.
   const newGateway = (config: GatewayConfig) => {
     const options = optionsFromBindings(env);
-    return new Gateway(config, bundle.modules, consoleHost(options.logLevel), options);
+    const globalState = globalStateAccess(env.PROXY_WASM_STATE, options.stateShards, options.stateTimeoutMs);
+    return new Gateway(config, bundle.modules, consoleHost(options.logLevel), options, globalState);
   };
   const log = (message: string) => consoleHost(LogLevel.Error).log("config", LogLevel.Error, message);
   const metrics = new GatewayMetrics();
@@ -70,7 +75,7 @@ export function createWorker(bundle: GatewayBundle, workerOptions: WorkerOptions
     async scheduled(_controller, bindings) {
       env = bindings ?? {};
       await live.sync(env.CONFIG_KV, pollInterval(env));
-      live.running.gateway.scheduled();
+      await live.running.gateway.scheduled();
     },
   };
 }

@@ -18,6 +18,10 @@ export interface GatewayOptions {
   /** Fuel per callback of a metered filter, unless its entry or meta.json sets one. */
   fuelBudget: number;
   logLevel: LogLevel;
+  /** The longest one global state call may take before the guest hears it failed. */
+  stateTimeoutMs: number;
+  /** Durable Objects per VM id that global shared data and queues are spread over. */
+  stateShards: number;
 }
 
 /** The bindings that set GatewayOptions; each is optional. */
@@ -28,6 +32,8 @@ export interface GatewayOptionBindings {
   PROXY_WASM_CALLOUT_TIMEOUT_MS?: string;
   PROXY_WASM_VM_MEMORY_LIMIT?: string;
   PROXY_WASM_FUEL_BUDGET?: string;
+  PROXY_WASM_STATE_TIMEOUT_MS?: string;
+  PROXY_WASM_STATE_SHARDS?: string;
 }
 
 export const DEFAULT_OPTIONS: GatewayOptions = {
@@ -37,6 +43,8 @@ export const DEFAULT_OPTIONS: GatewayOptions = {
   vmMemoryLimit: 64 * 1024 * 1024,
   fuelBudget: Number(DEFAULT_FUEL_BUDGET),
   logLevel: parseLogLevel(undefined),
+  stateTimeoutMs: 1000,
+  stateShards: 16,
 };
 
 function positive(value: string | undefined, fallback: number): number {
@@ -52,5 +60,7 @@ export function optionsFromBindings(env: GatewayOptionBindings | undefined): Gat
     vmMemoryLimit: positive(env?.PROXY_WASM_VM_MEMORY_LIMIT, DEFAULT_OPTIONS.vmMemoryLimit),
     fuelBudget: positive(env?.PROXY_WASM_FUEL_BUDGET, DEFAULT_OPTIONS.fuelBudget),
     logLevel: parseLogLevel(env?.PROXY_WASM_LOG_LEVEL),
+    stateTimeoutMs: positive(env?.PROXY_WASM_STATE_TIMEOUT_MS, DEFAULT_OPTIONS.stateTimeoutMs),
+    stateShards: Math.floor(positive(env?.PROXY_WASM_STATE_SHARDS, DEFAULT_OPTIONS.stateShards)),
   };
 }

@@ -35,6 +35,8 @@ export interface RoutedRequest {
   receivedAt: number;
   options: GatewayOptions;
   log(message: string): void;
+  /** Keeps the request's context alive for work after the response (global state teardown). */
+  waitUntil(promise: Promise<unknown>): void;
 }
 
 const NO_BODY_STATUSES = new Set([101, 204, 205, 304]);
@@ -65,7 +67,8 @@ class Flight {
   finish = (): void => {
     if (this.#finished) return;
     this.#finished = true;
-    this.chain.finish();
+    const pending = this.chain.finish();
+    if (pending) this.routed.waitUntil(pending.catch(() => undefined));
   };
 
   finishLater(): void {

@@ -33,7 +33,7 @@ export type WorkerFactory = (bundle: GatewayBundle) => ExportedHandler<any>;
  * A gateway for `yaml` (`$UPSTREAM` is replaced by the echo upstream's URL, `$UPSTREAM_HOST` by
  * its `127.0.0.1:port`), with `bindings` as its env.
  */
-export function gatewayFor(yaml: string, bindings: Record<string, string> = {}, factory: WorkerFactory = createWorker): TestGateway {
+export function gatewayFor(yaml: string, bindings: Record<string, unknown> = {}, factory: WorkerFactory = createWorker): TestGateway {
   const text = yaml.replaceAll("$UPSTREAM_HOST", upstreamUrl().slice("http://".length)).replaceAll("$UPSTREAM", upstreamUrl());
   const config = loadDeclarativeConfig(text, {
     fileName: "kong.yml",
@@ -66,13 +66,28 @@ export function gatewayFor(yaml: string, bindings: Record<string, string> = {}, 
   };
 }
 
+/** The log arrays of the requests in flight; concurrent requests each see every line. */
+const sinks = new Set<string[]>();
+let original: Pick<Console, "log" | "warn" | "error"> | null = null;
+
 function captureConsole(logs: string[]): () => void {
-  const original = { log: console.log, warn: console.warn, error: console.error };
-  for (const level of ["log", "warn", "error"] as const) {
-    console[level] = (...args: unknown[]) => {
-      logs.push(args.map(String).join(" "));
-      original[level](...args);
-    };
+  if (original === null) {
+    const saved = { log: console.log, warn: console.warn, error: console.error };
+    original = saved;
+    for (const level of ["log", "warn", "error"] as const) {
+      console[level] = (...args: unknown[]) => {
+        const line = args.map(String).join(" ");
+        for (const sink of sinks) sink.push(line);
+        saved[level](...args);
+      };
+    }
   }
-  return () => Object.assign(console, original);
+  sinks.add(logs);
+  return () => {
+    sinks.delete(logs);
+    if (sinks.size === 0 && original !== null) {
+      Object.assign(console, original);
+      original = null;
+    }
+  };
 }

@@ -3,6 +3,8 @@ import greeting from "../../../build/filters/greeting.wasm";
 import bodyChunkCount from "../../../build/guests/body-chunk-count.wasm";
 import bodyRewrite from "../../../build/guests/body-rewrite.wasm";
 import calloutAuth from "../../../build/guests/callout-auth.wasm";
+import casCounter from "../../../build/guests/cas-counter.wasm";
+import rateLimiting from "../../../build/filters/rate-limiting.wasm";
 import cppSdk from "../../../build/guests/cpp-sdk-add-header.wasm";
 import goSdk from "../../../build/guests/go-sdk-add-header.wasm";
 import endlessInitialize from "../../../build/guests/endless-initialize.wasm";
@@ -19,6 +21,8 @@ export const modules: Record<string, WebAssembly.Module> = {
   "body-chunk-count": bodyChunkCount,
   "body-rewrite": bodyRewrite,
   "callout-auth": calloutAuth,
+  "cas-counter": casCounter,
+  "rate-limiting": rateLimiting,
   "cpp-sdk-add-header": cppSdk,
   "go-sdk-add-header": goSdk,
   "endless-initialize": endlessInitialize,

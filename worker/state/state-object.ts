@@ -1,0 +1,91 @@
+/**
+ * The Durable Object behind global state: one instance per (VM id, shard) holds shared data
+ * with its CAS numbers and shared queues, in its storage, so they survive restarts. Every
+ * method runs to completion before the next (storage awaits hold the input gate), which makes
+ * each check-and-set atomic.
+ * @module
+ */
+import { DurableObject } from "cloudflare:workers";
+import { Status } from "../../abi/types.ts";
+
+/** A stored value and its CAS number (never 0). */
+interface StoredData {
+  value: Uint8Array;
+  cas: number;
+}
+
+/** A queue's bounds: items `head` … `tail - 1` are waiting. */
+interface QueueBounds {
+  head: number;
+  tail: number;
+}
+
+const dataKey = (vmId: string, key: string) => `d\u0000${vmId}\u0000${key}`;
+const queueKey = (vmId: string, name: string) => `q\u0000${vmId}\u0000${name}`;
+const itemKey = (vmId: string, name: string, seq: number) => `i\u0000${vmId}\u0000${name}\u0000${seq.toString(36).padStart(11, "0")}`;
+
+/** A fresh CAS for a new key: random, so a recreated key does not reuse a CAS someone holds. */
+function randomCas(): number {
+  const [value] = crypto.getRandomValues(new Uint32Array(1));
+  return value === 0 ? 1 : value;
+}
+
+/** The next CAS of a key: +1, wrapping past 2^32 and skipping 0 (the SDKs' "no CAS"). */
+function nextCas(cas: number): number {
+  const next = (cas + 1) >>> 0;
+  return next === 0 ? 1 : next;
+}
+
+export class ProxyWasmState extends DurableObject {
+  async getData(vmId: string, key: string): Promise<StoredData | null> {
+    return (await this.ctx.storage.get<StoredData>(dataKey(vmId, key))) ?? null;
+  }
+
+  /** Envoy's rules: cas 0 writes unconditionally; a missing key is written whatever cas says. */
+  async setData(vmId: string, key: string, value: Uint8Array | null, cas: number): Promise<Status> {
+    const storageKey = dataKey(vmId, key);
+    const current = await this.ctx.storage.get<StoredData>(storageKey);
+    if (current !== undefined && cas !== 0 && cas !== current.cas) return Status.CasMismatch;
+    if (value === null) {
+      await this.ctx.storage.delete(storageKey);
+      return Status.Ok;
+    }
+    await this.ctx.storage.put<StoredData>(storageKey, { value, cas: current === undefined ? randomCas() : nextCas(current.cas) });
+    return Status.Ok;
+  }
+
+  async registerQueue(vmId: string, name: string): Promise<void> {
+    const key = queueKey(vmId, name);
+    if ((await this.ctx.storage.get<QueueBounds>(key)) === undefined) await this.ctx.storage.put<QueueBounds>(key, { head: 0, tail: 0 });
+  }
+
+  async queueExists(vmId: string, name: string): Promise<boolean> {
+    return (await this.ctx.storage.get<QueueBounds>(queueKey(vmId, name))) !== undefined;
+  }
+
+  async queueLength(vmId: string, name: string): Promise<number> {
+    const bounds = await this.ctx.storage.get<QueueBounds>(queueKey(vmId, name));
+    return bounds === undefined ? 0 : bounds.tail - bounds.head;
+  }
+
+  /** The item and the new bounds are written in one `put`: both or neither. */
+  async enqueue(vmId: string, name: string, value: Uint8Array): Promise<Status> {
+    const key = queueKey(vmId, name);
+    const bounds = await this.ctx.storage.get<QueueBounds>(key);
+    if (bounds === undefined) return Status.NotFound;
+    await this.ctx.storage.put({ [itemKey(vmId, name, bounds.tail)]: value, [key]: { head: bounds.head, tail: bounds.tail + 1 } });
+    return Status.Ok;
+  }
+
+  async dequeue(vmId: string, name: string): Promise<{ status: Status; value?: Uint8Array }> {
+    const key = queueKey(vmId, name);
+    const bounds = await this.ctx.storage.get<QueueBounds>(key);
+    if (bounds === undefined) return { status: Status.NotFound };
+    if (bounds.head === bounds.tail) return { status: Status.Empty };
+    const item = itemKey(vmId, name, bounds.head);
+    const value = await this.ctx.storage.get<Uint8Array>(item);
+    await this.ctx.storage.delete(item);
+    await this.ctx.storage.put<QueueBounds>(key, { head: bounds.head + 1, tail: bounds.tail });
+    return value === undefined ? { status: Status.Empty } : { status: Status.Ok, value };
+  }
+}
