@@ -190,14 +190,14 @@ export class Vm {
   call(context: Context | null, callback: string, fn: GuestCallback, args: number[], options?: CallOptions): number {
     if (this.globalState) throw new Error(`${callback} of a suspending VM must go through invoke`);
     if (this.failure) throw this.failure;
-    this.#enter(context, options);
+    const delivering = this.#enter(context, options);
     let result: number;
     try {
       result = (fn(...args) ?? 0) >>> 0;
     } catch (error) {
       throw this.#fail("runtime", callback, fuelExhaustion(this.#fuel, this.fuelBudget, error) ?? error);
     } finally {
-      this.#leave();
+      this.#leave(delivering);
     }
     this.#afterCallback(callback);
     return result;
@@ -212,29 +212,32 @@ export class Vm {
     if (!this.globalState) return this.call(context, callback, fn, args, options);
     return this.#exclusive(async () => {
       if (this.failure) throw this.failure;
-      this.#enter(context, options);
+      const delivering = this.#enter(context, options);
       let result: number;
       try {
         result = ((await this.#promisingOf(fn)(...args)) ?? 0) >>> 0;
       } catch (error) {
         throw this.#fail("runtime", callback, fuelExhaustion(this.#fuel, this.fuelBudget, error) ?? error);
       } finally {
-        this.#leave();
+        this.#leave(delivering);
       }
       this.#afterCallback(callback);
       return result;
     });
   }
 
-  #enter(context: Context | null, options: CallOptions | undefined): void {
+  /** Makes `context` current; answers whether this callback brought a callout response to clear after. */
+  #enter(context: Context | null, options: CallOptions | undefined): boolean {
     this.#frames.push({ context, effective: null });
-    if (options?.callResponse) this.callResponse = options.callResponse;
     this.#fuel?.set(this.fuelBudget);
+    if (!options?.callResponse) return false;
+    this.callResponse = options.callResponse;
+    return true;
   }
 
-  #leave(): void {
+  #leave(deliveredResponse: boolean): void {
     this.#frames.pop();
-    if (this.#frames.length === 0) this.callResponse = null;
+    if (deliveredResponse) this.callResponse = null;
   }
 
   #afterCallback(callback: string): void {

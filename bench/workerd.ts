@@ -36,7 +36,9 @@ const CONTROL_FD = 3;
 async function finish(name: string, outDir: string): Promise<BundledWorker> {
   const modules = await bundleWithWrangler(outDir);
   const capnp = join(outDir, "workerd.capnp");
-  await writeFile(capnp, renderWorkerdConfig({ modules, compatibilityDate: COMPATIBILITY_DATE, address: "127.0.0.1:0" }));
+  const stateDir = join(outDir, "state");
+  await mkdir(stateDir, { recursive: true });
+  await writeFile(capnp, renderWorkerdConfig({ modules, compatibilityDate: COMPATIBILITY_DATE, addresses: ["127.0.0.1:0"], stateDir }));
   return { name, capnp };
 }
 

@@ -52,42 +52,34 @@ export function gatewayFor(yaml: string, bindings: Record<string, unknown> = {},
     async fetch(path, init = {}) {
       const { host = "gateway.test", ...rest } = init;
       const ctx = createExecutionContext();
-      const restore = captureConsole(logs);
-      try {
-        const response = await worker.fetch!(new Request(`http://${host}${path}`, rest) as any, bindings, ctx);
-        const text = await response.clone().arrayBuffer();
-        await waitOnExecutionContext(ctx);
-        void text;
-        return response;
-      } finally {
-        restore();
-      }
+      captureConsole(logs);
+      const response = await worker.fetch!(new Request(`http://${host}${path}`, rest) as any, bindings, ctx);
+      const text = await response.clone().arrayBuffer();
+      await waitOnExecutionContext(ctx);
+      void text;
+      return response;
     },
   };
 }
 
-/** The log arrays of the requests in flight; concurrent requests each see every line. */
+/** The log arrays of every gateway made so far: lines written after a request returned (teardown) count too. */
 const sinks = new Set<string[]>();
-let original: Pick<Console, "log" | "warn" | "error"> | null = null;
+let capturing = false;
 
-function captureConsole(logs: string[]): () => void {
-  if (original === null) {
-    const saved = { log: console.log, warn: console.warn, error: console.error };
-    original = saved;
-    for (const level of ["log", "warn", "error"] as const) {
-      console[level] = (...args: unknown[]) => {
-        const line = args.map(String).join(" ");
-        for (const sink of sinks) sink.push(line);
-        saved[level](...args);
-      };
-    }
-  }
+/**
+ * Sends console lines to `logs` as well, from now on. One wrapper serves every gateway, so
+ * concurrent requests cannot leave the console wrapped by another one's capture.
+ */
+function captureConsole(logs: string[]): void {
   sinks.add(logs);
-  return () => {
-    sinks.delete(logs);
-    if (sinks.size === 0 && original !== null) {
-      Object.assign(console, original);
-      original = null;
-    }
-  };
+  if (capturing) return;
+  capturing = true;
+  const original = { log: console.log, warn: console.warn, error: console.error };
+  for (const level of ["log", "warn", "error"] as const) {
+    console[level] = (...args: unknown[]) => {
+      const line = args.map(String).join(" ");
+      for (const sink of sinks) sink.push(line);
+      original[level](...args);
+    };
+  }
 }
