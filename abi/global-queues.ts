@@ -14,7 +14,8 @@ export interface GlobalQueueName {
 
 const tokens = new Map<string, number>();
 const names = new Map<number, GlobalQueueName>();
-const receivers = new Map<number, QueueReceiver>();
+/** Every root context of this isolate that registered the queue: each hears of new items. */
+const receivers = new Map<number, QueueReceiver[]>();
 // Far from the isolate-local registry's tokens, so a token names one kind of queue only.
 let lastToken = 0x4000_0000;
 
@@ -43,19 +44,31 @@ export function globalQueueName(token: number): GlobalQueueName | undefined {
   return names.get(token);
 }
 
-function alive(receiver: QueueReceiver | undefined): receiver is QueueReceiver {
-  return receiver !== undefined && receiver.vm.failure === null && receiver.vm.contexts.get(receiver.rootId)?.kind === "root";
+function alive(receiver: QueueReceiver): boolean {
+  return receiver.vm.failure === null && receiver.vm.contexts.get(receiver.rootId)?.kind === "root";
 }
 
-/** Makes `receiver` the local receiver of `token`, unless a live one exists. */
-export function setGlobalQueueReceiver(token: number, receiver: QueueReceiver | null): void {
-  if (receiver !== null && !alive(receivers.get(token))) receivers.set(token, receiver);
+/** The live receivers of `token`; the dead ones (failed VM, deleted root) are forgotten. */
+function liveReceivers(token: number): QueueReceiver[] {
+  const live = (receivers.get(token) ?? []).filter(alive);
+  receivers.set(token, live);
+  return live;
 }
 
-/** Tells this isolate's receiver of `token` (if any) that an item is waiting. */
-export function notifyLocalReceiver(token: number): void {
-  const receiver = receivers.get(token);
-  if (alive(receiver)) notifyQueueReady(receiver, token);
+/** Adds `receiver` to the root contexts told about items in `token` (once per root context). */
+export function addGlobalQueueReceiver(token: number, receiver: QueueReceiver | null): void {
+  if (receiver === null) return;
+  const live = liveReceivers(token);
+  if (!live.some((known) => known.vm === receiver.vm && known.rootId === receiver.rootId)) live.push(receiver);
+}
+
+/**
+ * Tells this isolate's receivers of `token` that an item is waiting. Unlike an isolate queue,
+ * a global queue may have a receiver per VM: each is a consumer, and each item still goes to
+ * exactly one of them.
+ */
+export function notifyLocalReceivers(token: number): void {
+  for (const receiver of liveReceivers(token)) notifyQueueReady(receiver, token);
 }
 
 /**
@@ -65,19 +78,20 @@ export function notifyLocalReceiver(token: number): void {
 export async function pollGlobalQueues(vm: Vm): Promise<void> {
   const state = vm.globalState;
   if (state === null) return;
-  for (const [token, receiver] of receivers) {
-    if (receiver.vm !== vm || !alive(receiver)) continue;
+  for (const token of receivers.keys()) {
+    const own = liveReceivers(token).filter((receiver) => receiver.vm === vm);
+    if (own.length === 0) continue;
     const queue = names.get(token)!;
     try {
-      if ((await state.service.queueLength(queue.vmId, queue.name)) > 0) notifyQueueReady(receiver, token);
+      if ((await state.service.queueLength(queue.vmId, queue.name)) > 0) for (const receiver of own) notifyQueueReady(receiver, token);
     } catch {
       // A poll is only a hint; the next one asks again.
     }
   }
 }
 
-/** Whether `vm` is the receiver of any global queue (only those VMs need polling). */
+/** Whether `vm` receives any global queue (only those VMs need polling). */
 export function receivesGlobalQueues(vm: Vm): boolean {
-  for (const receiver of receivers.values()) if (receiver.vm === vm && alive(receiver)) return true;
+  for (const token of receivers.keys()) if (liveReceivers(token).some((receiver) => receiver.vm === vm)) return true;
   return false;
 }

@@ -8,7 +8,7 @@
  */
 import { describe } from "../errors.ts";
 import { recordStateFailure, stateFailed, withStateTimeout, type GlobalStateService } from "../global-state.ts";
-import { globalQueueName, globalQueueToken, knownGlobalQueueToken, notifyLocalReceiver, setGlobalQueueReceiver } from "../global-queues.ts";
+import { globalQueueName, globalQueueToken, knownGlobalQueueToken, notifyLocalReceivers, addGlobalQueueReceiver } from "../global-queues.ts";
 import { LogLevel, Status } from "../types.ts";
 import type { Vm } from "../vm.ts";
 
@@ -61,7 +61,7 @@ export async function proxy_register_shared_queue(vm: Vm, namePtr: number, nameL
   if (name === null || !vm.memory.inBounds(tokenOut, 4)) return Status.InvalidMemoryAccess;
   const context = vm.activeContext;
   const token = globalQueueToken(vm.vmId, name);
-  setGlobalQueueReceiver(token, context === null ? null : { vm, rootId: context.kind === "root" ? context.id : context.root.id });
+  addGlobalQueueReceiver(token, context === null ? null : { vm, rootId: context.kind === "root" ? context.id : context.root.id });
   await stateCall(vm, "register queue", name, (service) => service.registerQueue(vm.vmId, name));
   return vm.memory.writeU32(tokenOut, token) ? Status.Ok : Status.InvalidMemoryAccess;
 }
@@ -89,7 +89,7 @@ export async function proxy_enqueue_shared_queue(vm: Vm, token: number, valuePtr
   if (value === null) return Status.InvalidMemoryAccess;
   const result = await stateCall(vm, "enqueue", queue.name, (service) => service.enqueue(queue.vmId, queue.name, value));
   if (!result.ok) return Status.NotFound;
-  if (result.value === Status.Ok) notifyLocalReceiver(token >>> 0);
+  if (result.value === Status.Ok) notifyLocalReceivers(token >>> 0);
   return result.value;
 }
 

@@ -125,3 +125,55 @@ describe("a state outage", () => {
     expect(await count(gateway)).toBeGreaterThan(0);
   });
 });
+
+/** A gateway whose routes /enqueue, /dequeue and /ready run the queue worker with global state. */
+function queueGateway(): TestGateway {
+  return gatewayFor(
+    `
+_format_version: "3.0"
+services:
+  - name: echo
+    url: $UPSTREAM
+    routes:
+      - name: jobs
+        paths: ["/"]
+        filter_chains:
+          - filters:
+              - name: queue-worker
+                shared_state: global
+`,
+    { PROXY_WASM_STATE: env.PROXY_WASM_STATE },
+  );
+}
+
+describe("global shared queues", () => {
+  it("hands every item to exactly one consumer, whichever VM enqueued it and whichever dequeues", async () => {
+    const [a, b] = [queueGateway(), queueGateway()];
+    const items = Array.from({ length: 40 }, (_, i) => `job-${i}`);
+    for (const [i, item] of items.entries()) {
+      const response = await (i % 2 === 0 ? a : b).fetch("/enqueue", { headers: { "x-item": item } });
+      expect(response.status).toBe(201);
+    }
+    const taken: string[] = [];
+    const drain = async (gateway: TestGateway) => {
+      for (;;) {
+        const response = await gateway.fetch("/dequeue");
+        if (response.status === 204) return;
+        expect(response.status).toBe(200);
+        taken.push(await response.text());
+      }
+    };
+    await Promise.all([drain(a), drain(b), drain(a), drain(b)]);
+    expect(taken.sort()).toEqual([...items].sort());
+  });
+
+  it("tells the registered root context of the enqueuing isolate with on_queue_ready", async () => {
+    const gateway = queueGateway();
+    const ready = async () => new DataView(await (await gateway.fetch("/ready")).arrayBuffer()).getUint32(0, true);
+    const before = await ready();
+    expect((await gateway.fetch("/enqueue", { headers: { "x-item": "wake" } })).status).toBe(201);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await ready()).toBeGreaterThan(before);
+    expect((await gateway.fetch("/dequeue")).status).toBe(200);
+  });
+});

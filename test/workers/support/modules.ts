@@ -4,6 +4,7 @@ import bodyChunkCount from "../../../build/guests/body-chunk-count.wasm";
 import bodyRewrite from "../../../build/guests/body-rewrite.wasm";
 import calloutAuth from "../../../build/guests/callout-auth.wasm";
 import casCounter from "../../../build/guests/cas-counter.wasm";
+import queueWorker from "../../../build/guests/queue-worker.wasm";
 import rateLimiting from "../../../build/filters/rate-limiting.wasm";
 import cppSdk from "../../../build/guests/cpp-sdk-add-header.wasm";
 import goSdk from "../../../build/guests/go-sdk-add-header.wasm";
@@ -22,6 +23,7 @@ export const modules: Record<string, WebAssembly.Module> = {
   "body-rewrite": bodyRewrite,
   "callout-auth": calloutAuth,
   "cas-counter": casCounter,
+  "queue-worker": queueWorker,
   "rate-limiting": rateLimiting,
   "cpp-sdk-add-header": cppSdk,
   "go-sdk-add-header": goSdk,
