@@ -6,7 +6,9 @@
  * @module
  */
 import { DurableObject } from "cloudflare:workers";
+import type { MetricSnapshot } from "../../abi/metrics.ts";
 import { Status } from "../../abi/types.ts";
+import { mergeMetricSnapshots, retainedAfterIsolate } from "./metrics-merge.ts";
 
 /** A stored value and its CAS number (never 0). */
 interface StoredData {
@@ -19,6 +21,17 @@ interface QueueBounds {
   head: number;
   tail: number;
 }
+
+/** The latest metrics an isolate reported, and when. */
+interface IsolateMetrics {
+  at: number;
+  snapshot: MetricSnapshot[];
+}
+
+/** An isolate that has not reported for this long is gone: its counters are kept, its gauges dropped. */
+export const ISOLATE_METRICS_EXPIRY_MS = 10 * 60_000;
+const METRICS_PREFIX = "m\u0000";
+const RETIRED_METRICS = "m-retired";
 
 const dataKey = (vmId: string, key: string) => `d\u0000${vmId}\u0000${key}`;
 const queueKey = (vmId: string, name: string) => `q\u0000${vmId}\u0000${name}`;
@@ -87,5 +100,28 @@ export class ProxyWasmState extends DurableObject {
     await this.ctx.storage.delete(item);
     await this.ctx.storage.put<QueueBounds>(key, { head: bounds.head + 1, tail: bounds.tail });
     return value === undefined ? { status: Status.Empty } : { status: Status.Ok, value };
+  }
+
+  /**
+   * Stores an isolate's cumulative metrics (a repeated report replaces the last one, so a retry
+   * never counts twice) and retires isolates that stopped reporting.
+   */
+  async reportMetrics(isolate: string, snapshot: MetricSnapshot[]): Promise<void> {
+    const now = Date.now();
+    await this.ctx.storage.put<IsolateMetrics>(METRICS_PREFIX + isolate, { at: now, snapshot });
+    const reports = await this.ctx.storage.list<IsolateMetrics>({ prefix: METRICS_PREFIX });
+    const expired = [...reports].filter(([, report]) => now - report.at > ISOLATE_METRICS_EXPIRY_MS);
+    if (expired.length === 0) return;
+    const retired = (await this.ctx.storage.get<MetricSnapshot[]>(RETIRED_METRICS)) ?? [];
+    const kept = mergeMetricSnapshots([retired, ...expired.map(([, report]) => retainedAfterIsolate(report.snapshot))]);
+    await this.ctx.storage.put(RETIRED_METRICS, kept);
+    await this.ctx.storage.delete(expired.map(([key]) => key));
+  }
+
+  /** Every isolate's metrics added up, with those of isolates gone. */
+  async globalMetrics(): Promise<MetricSnapshot[]> {
+    const reports = await this.ctx.storage.list<IsolateMetrics>({ prefix: METRICS_PREFIX });
+    const retired = (await this.ctx.storage.get<MetricSnapshot[]>(RETIRED_METRICS)) ?? [];
+    return mergeMetricSnapshots([...[...reports.values()].map((report) => report.snapshot), retired]);
   }
 }
