@@ -6,7 +6,7 @@
  */
 import type { GatewayConfig } from "../config/model.ts";
 import type { BundledFilter } from "../worker/bundle.ts";
-import { STATE_BINDING, STATE_CLASS } from "../worker/state/binding.ts";
+import { GATEWAY_BINDING, STATE_BINDING, STATE_CLASS } from "../worker/state/binding.ts";
 
 /** What the generated entry needs to know. */
 export interface EntrySource {
@@ -57,12 +57,12 @@ export function renderWranglerToml(name: string, compatibilityDate: string): str
     `main = "entry.js"`,
     `compatibility_date = ${JSON.stringify(compatibilityDate)}`,
     ``,
-    ...stateObjectToml(),
+    ...stateObjectToml(name),
   ].join("\n");
 }
 
 /** The binding and migration of global state's Durable Object class (SQLite-backed, as new classes are). */
-export function stateObjectToml(): string[] {
+export function stateObjectToml(workerName: string): string[] {
   return [
     `# Global state (shared_state: global, docs/global-state.md).`,
     `[[durable_objects.bindings]]`,
@@ -72,6 +72,11 @@ export function stateObjectToml(): string[] {
     `[[migrations]]`,
     `tag = "proxy-wasm-state-v1"`,
     `new_sqlite_classes = [${JSON.stringify(STATE_CLASS)}]`,
+    ``,
+    `# The state object's alarm runs the filters' ticks when no request comes: it calls this worker.`,
+    `[[services]]`,
+    `binding = ${JSON.stringify(GATEWAY_BINDING)}`,
+    `service = ${JSON.stringify(workerName)}`,
     ``,
   ];
 }

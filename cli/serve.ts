@@ -12,6 +12,7 @@ import { onTerminationSignals, startChild, type RunningChild } from "./child-pro
 import { CliError } from "./cli-error.ts";
 import type { RunOptions } from "./options.ts";
 import { workerdBinary } from "./package-paths.ts";
+import { TICK_PATH } from "../worker/state/binding.ts";
 import { listenAddress, renderWorkerdConfig, socketName } from "./workerd-config.ts";
 
 /** How long workerd may take to open its socket before we give up. */
@@ -48,6 +49,7 @@ export async function startServer(options: RunOptions): Promise<RunningServer> {
   const ports = await listeningPorts(workerd, workerd.stdio[CONTROL_FD] as Readable, isolates);
   const host = options.ip.includes(":") ? `[${options.ip}]` : options.ip;
   const urls = ports.map((port) => `http://${host}:${port}`);
+  await startPlugins(urls[0]);
   return { url: urls[0], urls, exited: workerd.exited, stop: workerd.stop };
 }
 
@@ -67,6 +69,18 @@ export async function serve(options: RunOptions): Promise<number> {
     return status === 128 + 15 ? 0 : status;
   } finally {
     removeHandlers();
+  }
+}
+
+/**
+ * Starts every plugin and arms the tick alarm, as the first alarm would: filters that work only
+ * through their ticks then run without waiting for a request. A failure is left to the log.
+ */
+async function startPlugins(url: string): Promise<void> {
+  try {
+    await (await fetch(url + TICK_PATH, { signal: AbortSignal.timeout(LISTEN_TIMEOUT_MS) })).arrayBuffer();
+  } catch {
+    // workerd printed why; serving goes on.
   }
 }
 

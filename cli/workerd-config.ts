@@ -4,7 +4,7 @@
  * state, which the first worker hosts and keeps on disk.
  * @module
  */
-import { STATE_BINDING, STATE_CLASS } from "../worker/state/binding.ts";
+import { GATEWAY_BINDING, STATE_BINDING, STATE_CLASS } from "../worker/state/binding.ts";
 
 /** One module of the bundled worker, named exactly as the bundle imports it. */
 export interface WorkerModule {
@@ -78,13 +78,15 @@ function renderWorker(index: number, compatibilityDate: string): string {
   ],
   durableObjectStorage = (localDisk = "state-storage"),`
       : "";
+  // The state objects' tick alarm calls the gateway that hosts them.
+  const gateway = index === 0 ? `\n    (name = ${capnpString(GATEWAY_BINDING)}, service = ${capnpString(workerName(0))}),` : "";
   return `
 const ${workerConst(index)} :Workerd.Worker = (
   modules = .modules,
   compatibilityDate = ${capnpString(compatibilityDate)},
   globalOutbound = "internet",
   bindings = [
-    (name = ${capnpString(STATE_BINDING)}, durableObjectNamespace = ${namespace}),
+    (name = ${capnpString(STATE_BINDING)}, durableObjectNamespace = ${namespace}),${gateway}
   ],${hosted}
 );
 `;

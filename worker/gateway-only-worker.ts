@@ -10,6 +10,7 @@ import { consoleHost } from "./console-host.ts";
 import { Gateway } from "./gateway.ts";
 import { optionsFromBindings, type GatewayOptionBindings } from "./options.ts";
 import { globalStateAccess, type StateNamespace } from "./state/state-service.ts";
+import { answerTick, isTickRequest, TickAlarm } from "./ticks-endpoint.ts";
 
 export { ProxyWasmState } from "./state/state-object.ts";
 
@@ -28,8 +29,14 @@ export function createGatewayOnlyWorker(bundle: GatewayBundle): ExportedHandler<
     }
     return gateway;
   };
+  const ticks = new TickAlarm();
   return {
-    fetch: (request, env, ctx) => running(env).handle(request, ctx),
+    fetch(request, env, ctx) {
+      const gateway = running(env);
+      if (isTickRequest(request)) return answerTick(gateway, ticks, env.PROXY_WASM_STATE, ctx);
+      ticks.keepArmed(gateway, env.PROXY_WASM_STATE, ctx);
+      return gateway.handle(request, ctx);
+    },
     /** A cron trigger (`[triggers] crons` in wrangler.toml) runs the filters' due ticks. */
     scheduled: (_controller, env) => running(env).scheduled(),
   };

@@ -65,6 +65,16 @@ export class Gateway {
     );
   }
 
+  /** The shortest tick period of the started plugins (0: none ticks). */
+  get tickPeriodMs(): number {
+    let shortest = 0;
+    for (const plugin of this.#pool.plugins) {
+      const period = plugin.root.tickPeriodMs;
+      if (period > 0 && (shortest === 0 || period < shortest)) shortest = period;
+    }
+    return shortest;
+  }
+
   get config(): GatewayConfig {
     return this.#config;
   }

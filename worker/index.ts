@@ -20,6 +20,7 @@ import { Gateway } from "./gateway.ts";
 import { optionsFromBindings, type GatewayOptionBindings } from "./options.ts";
 import { GlobalMetricsReporter } from "./state/metrics-reporter.ts";
 import { globalStateAccess, type StateNamespace } from "./state/state-service.ts";
+import { answerTick, isTickRequest, TickAlarm } from "./ticks-endpoint.ts";
 
 export type { BundledFilter, GatewayBundle } from "./bundle.ts";
 export type { FilterMetricSample } from "./admin/metrics.ts";
@@ -69,6 +70,7 @@ export function createWorker(bundle: GatewayBundle, workerOptions: WorkerOptions
   const filterMetrics = async () =>
     labelled(env.PROXY_WASM_STATE ? await reporter.globalView(env.PROXY_WASM_STATE) : isolateMetricsRegistry().snapshot(), bundle);
   const adminContext: AdminContext = { live, bundle, metrics, filterMetrics: workerOptions.filterMetrics ?? filterMetrics, startedAt: 0 };
+  const ticks = new TickAlarm();
   const dispatch = createDispatch({ gateway: () => live.running.gateway, admin: createAdminApp(adminContext), metrics });
   return {
     async fetch(request, bindings, ctx) {
@@ -78,6 +80,8 @@ export function createWorker(bundle: GatewayBundle, workerOptions: WorkerOptions
       const checking = live.sync(env.CONFIG_KV, pollInterval(env));
       if (checking) await checking;
       if (env.PROXY_WASM_STATE && reporter.due()) ctx.waitUntil(reporter.report(env.PROXY_WASM_STATE));
+      if (isTickRequest(request)) return answerTick(live.running.gateway, ticks, env.PROXY_WASM_STATE, ctx);
+      ticks.keepArmed(live.running.gateway, env.PROXY_WASM_STATE, ctx);
       return dispatch(request, env, ctx);
     },
     /** A cron trigger (`[triggers] crons` in wrangler.toml) runs the filters' due ticks. */

@@ -119,3 +119,39 @@ describe("serve --isolates 2 with isolate state (the default)", () => {
     }
   }, 240_000);
 });
+
+describe("ticks without traffic", () => {
+  it("a Durable Object alarm runs on_tick of a serve'd gateway that receives no request", async () => {
+    const dir = join(work, "ticks");
+    await mkdir(join(dir, "filters"), { recursive: true });
+    await copyFile(join(REPO_ROOT, "build/guests/tick-counter.wasm"), join(dir, "filters/tick-counter.wasm"));
+    // tick-counter calls the "auth" service from each tick; the echo upstream answers it.
+    await writeFile(
+      join(dir, "kong.yml"),
+      `_format_version: "3.0"
+services:
+  - name: auth
+    url: http://127.0.0.1:${upstream.port}
+  - name: echo
+    url: http://127.0.0.1:${upstream.port}
+    routes:
+      - paths: ["/"]
+        filter_chains:
+          - filters:
+              - name: tick-counter
+`,
+    );
+    const cli = startCli(["serve", "--config", "kong.yml", "--filters", "filters", "--out", "out", "--port", "0"], dir);
+    try {
+      const [, url] = await cli.waitFor(/serving kong\.yml on (http:\/\/\S+)/, 90_000);
+      // Alarm ticks come at most once a second; give three of them time, without a request.
+      await new Promise((resolve) => setTimeout(resolve, 4_000));
+      const response = await fetch(`${url}/`, { signal: AbortSignal.timeout(10_000) });
+      await response.arrayBuffer();
+      // The request itself may run one due tick: the others were the alarm's.
+      expect(Number(response.headers.get("x-ticks")), cli.output()).toBeGreaterThanOrEqual(3);
+    } finally {
+      await cli.stop();
+    }
+  }, 240_000);
+});

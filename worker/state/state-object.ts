@@ -8,6 +8,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { MetricSnapshot } from "../../abi/metrics.ts";
 import { Status } from "../../abi/types.ts";
+import { TICK_PATH } from "./binding.ts";
 import { mergeMetricSnapshots, retainedAfterIsolate } from "./metrics-merge.ts";
 
 /** A stored value and its CAS number (never 0). */
@@ -33,6 +34,16 @@ export const ISOLATE_METRICS_EXPIRY_MS = 10 * 60_000;
 const METRICS_PREFIX = "m\u0000";
 const RETIRED_METRICS = "m-retired";
 
+/** Alarm-driven ticks come at most this often: each alarm is a billed Durable Object request. */
+export const ALARM_TICK_FLOOR_MS = 1000;
+const TICK_PERIOD = "t-period";
+
+/** What the state object needs from its worker's bindings. */
+interface StateEnv {
+  /** The gateway itself, called by the tick alarm (a service binding to this worker). */
+  PROXY_WASM_GATEWAY?: Fetcher;
+}
+
 const dataKey = (vmId: string, key: string) => `d\u0000${vmId}\u0000${key}`;
 const queueKey = (vmId: string, name: string) => `q\u0000${vmId}\u0000${name}`;
 const itemKey = (vmId: string, name: string, seq: number) => `i\u0000${vmId}\u0000${name}\u0000${seq.toString(36).padStart(11, "0")}`;
@@ -49,7 +60,7 @@ function nextCas(cas: number): number {
   return next === 0 ? 1 : next;
 }
 
-export class ProxyWasmState extends DurableObject {
+export class ProxyWasmState extends DurableObject<StateEnv> {
   async getData(vmId: string, key: string): Promise<StoredData | null> {
     return (await this.ctx.storage.get<StoredData>(dataKey(vmId, key))) ?? null;
   }
@@ -123,5 +134,26 @@ export class ProxyWasmState extends DurableObject {
     const reports = await this.ctx.storage.list<IsolateMetrics>({ prefix: METRICS_PREFIX });
     const retired = (await this.ctx.storage.get<MetricSnapshot[]>(RETIRED_METRICS)) ?? [];
     return mergeMetricSnapshots([...[...reports.values()].map((report) => report.snapshot), retired]);
+  }
+
+  /** Arms the tick alarm (if it is not armed) for plugins ticking every `periodMs`. */
+  async keepTicking(periodMs: number): Promise<void> {
+    await this.ctx.storage.put(TICK_PERIOD, periodMs);
+    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + Math.max(periodMs, ALARM_TICK_FLOOR_MS));
+  }
+
+  /** Wakes the gateway to run its due ticks, and comes back after the period it answers. */
+  override async alarm(): Promise<void> {
+    const gateway = this.env.PROXY_WASM_GATEWAY;
+    if (gateway === undefined) return;
+    let period = (await this.ctx.storage.get<number>(TICK_PERIOD)) ?? 0;
+    try {
+      const response = await gateway.fetch(`http://proxy-wasm-workers${TICK_PATH}`);
+      period = ((await response.json()) as { period_ms?: number }).period_ms ?? 0;
+    } catch {
+      // Keep the last period: the gateway may be restarting.
+    }
+    await this.ctx.storage.put(TICK_PERIOD, period);
+    if (period > 0) await this.ctx.storage.setAlarm(Date.now() + Math.max(period, ALARM_TICK_FLOOR_MS));
   }
 }
