@@ -10,6 +10,7 @@ import { VmFailure } from "../abi/errors.ts";
 import { HttpExchange } from "../abi/exchange.ts";
 import { HeaderMap } from "../abi/header-map.ts";
 import type { RouteConfig, ServiceConfig } from "../config/model.ts";
+import { escapePath, normalizePath } from "../config/path-normalize.ts";
 import { upstreamPath } from "../config/upstream-path.ts";
 import { BodyStopped, filteredBody, filterWholeBody, wholeBodyLength } from "./body-filter.ts";
 import { ChainRun, type ChainPlugin, type StopOutcome } from "./chain.ts";
@@ -39,13 +40,16 @@ export interface RoutedRequest {
 
 const NO_BODY_STATUSES = new Set([101, 204, 205, 304]);
 
-/** The upstream URL: the service's origin, the route's path rules applied to the (possibly rewritten) `:path`. */
+/**
+ * The upstream URL: the service's origin, the route's path rules applied to the (possibly
+ * rewritten) `:path` once normalised as the router saw it, escaped as Kong escapes it.
+ */
 function upstreamUrl(routed: RoutedRequest, path: string): string {
   const q = path.indexOf("?");
-  const pathname = q < 0 ? path : path.slice(0, q);
+  const pathname = normalizePath(q < 0 ? path : path.slice(0, q));
   const query = q < 0 ? "" : path.slice(q);
   const matched = routed.matchedPath !== null && pathname.startsWith(routed.matchedPath) ? routed.matchedPath : null;
-  return serviceOrigin(routed.service) + upstreamPath(routed.route, routed.service, pathname, matched) + query;
+  return serviceOrigin(routed.service) + escapePath(upstreamPath(routed.route, routed.service, pathname, matched)) + query;
 }
 
 /** A request's chain with its teardown, which runs exactly once. */
