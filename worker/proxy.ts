@@ -19,6 +19,7 @@ import { SERVER } from "./identity.ts";
 import { kongError, kongErrorWithMessage } from "./kong-errors.ts";
 import type { GatewayOptions } from "./options.ts";
 import { RequestProperties, type RequestFacts } from "./properties.ts";
+import { pathAndQuery } from "./request-target.ts";
 import { serviceOrigin } from "./service-origin.ts";
 import { UpstreamDeadline } from "./upstream-deadline.ts";
 import { addUpstreamHeaders } from "./upstream-headers.ts";
@@ -156,7 +157,7 @@ export async function passthrough(routed: RoutedRequest): Promise<Response> {
   let upstream: Response;
   try {
     upstream = await fetchUpstream(
-      upstreamUrl(routed, url.pathname + url.search),
+      upstreamUrl(routed, pathAndQuery(url)),
       { method: request.method, headers, body: request.body, redirect: "manual" },
       routed.service,
     );

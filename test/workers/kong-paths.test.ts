@@ -61,3 +61,19 @@ describe("request paths, normalised as Kong 3.x normalises them", () => {
     expect(await upstreamUrlOf(await gateway.fetch("/api/%75sers/1?q=a%2fb&x"))).toBe("/base/1?q=a%2fb&x");
   });
 });
+
+describe("an empty query string", () => {
+  const gateway = gatewayFor(CONFIG);
+
+  it("reaches the upstream as the client sent it, `?` included", async () => {
+    expect(await upstreamUrlOf(await gateway.fetch("/api/users/1?"))).toBe("/base/1?");
+  });
+
+  it("does so also when the route has filters", async () => {
+    expect(await upstreamUrlOf(await gateway.fetch("/filtered/x?"))).toBe("/base/x?");
+  });
+
+  it("is not invented where the client sent none", async () => {
+    expect(await upstreamUrlOf(await gateway.fetch("/api/users/1"))).toBe("/base/1");
+  });
+});
