@@ -27,11 +27,12 @@ export async function readGatewayConfig(configPath: string, filters: FiltersFold
   return loadDeclarativeConfig(text, { fileName: configPath, filters, filtersDir, validateFilterConfig: validateFilterConfigSchema });
 }
 
-/** Names of the filters the config's chains use, enabled or not, in order of first appearance. */
+/** Names of the filters the config's chains and filter plugins use, enabled or not, in order of first appearance. */
 export function usedFilterNames(config: GatewayConfig): string[] {
   const names = new Set<string>();
   for (const owner of [...config.services, ...config.routes]) {
     for (const entry of owner.filterChain?.filters ?? []) names.add(entry.name);
+    for (const plugin of owner.filterPlugins ?? []) names.add(plugin.filter.name);
   }
   return [...names];
 }
