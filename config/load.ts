@@ -6,6 +6,7 @@
 import { acceptAnyFilterConfig } from "./context.ts";
 import type { FilterConfigValidator, LoadContext } from "./context.ts";
 import { ConfigError } from "./errors.ts";
+import type { ConfigIssue } from "./errors.ts";
 import { asRecord, checkKnownFields } from "./fields.ts";
 import { deriveId } from "./ids.ts";
 import { IssueCollector } from "./issues.ts";
@@ -33,12 +34,17 @@ export interface LoadOptions {
   filtersDir: string;
   /** Validates JSON `config` of filters with a `config_schema`; defaults to accepting everything. */
   validateFilterConfig?: FilterConfigValidator;
+  /**
+   * Hears about what the gateway reads past (consumers, upstreams, Lua plugins …), each with
+   * its path and line, in document order; they do not fail the load.
+   */
+  onWarning?: (warning: ConfigIssue) => void;
 }
 
 /** The `_format_version` values Kong 3.x reads. */
 export const FORMAT_VERSIONS = ["1.1", "2.1", "3.0"] as const;
 
-const TOP_LEVEL = ["_format_version", "_transform", "_comment", "_workspace", "services", "routes", "filter_chains", "plugins"];
+const TOP_LEVEL = ["_format_version", "_transform", "_comment", "_workspace", "_info", "_konnect", "services", "routes", "filter_chains", "plugins"];
 const UNSUPPORTED_ENTITIES = [
   "consumers", "upstreams", "targets", "certificates", "ca_certificates", "snis", "vaults",
   "keys", "key_sets", "parameters", "acls", "basicauth_credentials", "keyauth_credentials", "jwt_secrets",
@@ -61,6 +67,7 @@ export function loadDeclarativeConfig(text: string, options: LoadOptions): Gatew
   };
   const config = buildConfig(ctx, parsed.source.value);
   if (issues.count > 0 || config === null) throw new ConfigError(options.fileName, issues.list());
+  for (const warning of issues.warnings()) options.onWarning?.(warning);
   return config;
 }
 
@@ -71,8 +78,8 @@ function buildConfig(ctx: LoadContext, value: unknown): GatewayConfig | null {
   }
   const root = asRecord(ctx.issues, [], value);
   if (!root) return null;
-  const unsupported = Object.fromEntries(UNSUPPORTED_ENTITIES.map((k) => [k, `entity type '${k}' is not supported by this gateway`]));
-  checkKnownFields(ctx.issues, [], root, TOP_LEVEL, { unsupported });
+  checkKnownFields(ctx.issues, [], root, [...TOP_LEVEL, ...UNSUPPORTED_ENTITIES]);
+  warnUnsupportedEntities(ctx, root);
   const formatVersion = readFormatVersion(ctx, root._format_version);
 
   const services: ServiceDraft[] = [];
@@ -279,7 +286,18 @@ function notAFilter(ctx: LoadContext, path: DocPath, item: unknown): void {
     ctx.issues.add([...path, "name"], name === undefined || name === null ? "required field missing" : "expected a string");
     return;
   }
-  ctx.issues.add([...path, "name"], `plugin '${name}' is not a filter of the filters folder (${ctx.filtersDir}); Lua plugins are not supported`);
+  ctx.issues.warn(path, `plugin '${name}' is not a filter of the filters folder (${ctx.filtersDir}): Lua plugins are not supported, ignored`);
+}
+
+/** Entities a Kong export may hold that this gateway does not run: each is named, then ignored. */
+function warnUnsupportedEntities(ctx: LoadContext, root: Record<string, unknown>): void {
+  for (const kind of UNSUPPORTED_ENTITIES) {
+    const value = root[kind];
+    if (value === undefined || value === null) continue;
+    const message = `entity type '${kind}' is not supported by this gateway, ignored`;
+    if (Array.isArray(value) && value.length > 0) value.forEach((_, index) => ctx.issues.warn([kind, index], message));
+    else if (!Array.isArray(value)) ctx.issues.warn([kind], message, { key: true });
+  }
 }
 
 /**

@@ -122,6 +122,21 @@ describe("proxy-wasm-workers build", () => {
     expect(run.stderr).toMatch(/kong\.yml:9 services\[0\]\.filter_chains\[0\]\.filters\[0\]\.config: .*my_greeting/);
   });
 
+  it("builds a Kong export as it is, warning with file:line about the entities it ignores", async () => {
+    ensureBuiltFilters();
+    const { dir, filters } = await project("export", "greeting");
+    await writeFile(join(filters, "greeting.wasm"), await readFile(join(BUILT_FILTERS, "greeting.wasm")));
+    await writeFile(
+      join(dir, "kong.yml"),
+      `_format_version: "3.0"\n_info:\n  select_tags: [a]\nservices:\n  - name: demo\n    url: http://127.0.0.1:9\n    plugins:\n      - name: greeting\n        config: '{"my_greeting": "hi"}'\n      - name: rate-limiting\n        config: { minute: 5 }\nconsumers:\n  - username: alice\n`,
+    );
+    const run = runCli(["build", "--config", "kong.yml", "--filters", "filters", "--out", "out"], dir);
+    expect(run.stderr).toContain("warning: kong.yml:10 services[0].plugins[1]: plugin 'rate-limiting' is not a filter");
+    expect(run.stderr).toContain("warning: kong.yml:13 consumers[0]: entity type 'consumers' is not supported by this gateway, ignored");
+    expect(run.status).toBe(0);
+    expect(existsSync(join(dir, "out", "entry.js"))).toBe(true);
+  });
+
   it("takes the config and filters folder from Kong's environment variables", async () => {
     ensureBuiltFilters();
     const { dir } = await project("kong-env", "greeting");
