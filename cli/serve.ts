@@ -12,7 +12,7 @@ import { onTerminationSignals, startChild, type RunningChild } from "./child-pro
 import { CliError } from "./cli-error.ts";
 import type { RunOptions } from "./options.ts";
 import { workerdBinary } from "./package-paths.ts";
-import { listenAddress, renderWorkerdConfig } from "./workerd-config.ts";
+import { listenAddress, preserveHostUpstreams, renderWorkerdConfig } from "./workerd-config.ts";
 
 /** How long workerd may take to open its socket before we give up. */
 const LISTEN_TIMEOUT_MS = 30_000;
@@ -31,11 +31,12 @@ export interface RunningServer {
 
 /** Builds, bundles and starts workerd; resolves once it accepts connections. */
 export async function startServer(options: RunOptions): Promise<RunningServer> {
-  const { outDir } = await build(options);
+  const { outDir, config } = await build(options);
   const modules = await bundleWithWrangler(outDir);
   const capnp = join(outDir, "workerd.capnp");
   const address = listenAddress(options.ip, options.port);
-  await writeFile(capnp, renderWorkerdConfig({ modules, compatibilityDate: COMPATIBILITY_DATE, address }));
+  const upstreams = preserveHostUpstreams(config);
+  await writeFile(capnp, renderWorkerdConfig({ modules, compatibilityDate: COMPATIBILITY_DATE, address, upstreams }));
 
   const args = ["serve", capnp, `--control-fd=${CONTROL_FD}`, ...(options.verbose ? ["--verbose"] : [])];
   const workerd = startChild(workerdBinary(), args, { stdio: ["inherit", "inherit", "inherit", "pipe"] });

@@ -18,6 +18,8 @@ export interface GatewayOptions {
   /** Fuel per callback of a metered filter, unless its entry or meta.json sets one. */
   fuelBudget: number;
   logLevel: LogLevel;
+  /** The service binding of that name (see preserveHostBinding), or null. */
+  upstreamBinding: (name: string) => Fetcher | null;
 }
 
 /** The bindings that set GatewayOptions; each is optional. */
@@ -37,6 +39,7 @@ export const DEFAULT_OPTIONS: GatewayOptions = {
   vmMemoryLimit: 64 * 1024 * 1024,
   fuelBudget: Number(DEFAULT_FUEL_BUDGET),
   logLevel: parseLogLevel(undefined),
+  upstreamBinding: () => null,
 };
 
 function positive(value: string | undefined, fallback: number): number {
@@ -52,5 +55,9 @@ export function optionsFromBindings(env: GatewayOptionBindings | undefined): Gat
     vmMemoryLimit: positive(env?.PROXY_WASM_VM_MEMORY_LIMIT, DEFAULT_OPTIONS.vmMemoryLimit),
     fuelBudget: positive(env?.PROXY_WASM_FUEL_BUDGET, DEFAULT_OPTIONS.fuelBudget),
     logLevel: parseLogLevel(env?.PROXY_WASM_LOG_LEVEL),
+    upstreamBinding: (name) => {
+      const binding = (env as Record<string, unknown> | undefined)?.[name] as Fetcher | undefined;
+      return typeof binding?.fetch === "function" ? binding : null;
+    },
   };
 }
