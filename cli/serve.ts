@@ -13,7 +13,7 @@ import { CliError } from "./cli-error.ts";
 import type { RunOptions } from "./options.ts";
 import { workerdBinary } from "./package-paths.ts";
 import { TICK_PATH } from "../worker/state/binding.ts";
-import { listenAddress, renderWorkerdConfig, socketName } from "./workerd-config.ts";
+import { listenAddress, preserveHostUpstreams, renderWorkerdConfig, socketName } from "./workerd-config.ts";
 
 /** How long workerd may take to open its socket before we give up. */
 const LISTEN_TIMEOUT_MS = 30_000;
@@ -34,7 +34,7 @@ export interface RunningServer {
 
 /** Builds, bundles and starts workerd; resolves once it accepts connections. */
 export async function startServer(options: RunOptions): Promise<RunningServer> {
-  const { outDir } = await build(options);
+  const { outDir, config } = await build(options);
   const modules = await bundleWithWrangler(outDir);
   const capnp = join(outDir, "workerd.capnp");
   const isolates = options.isolates ?? 1;
@@ -42,7 +42,8 @@ export async function startServer(options: RunOptions): Promise<RunningServer> {
   const addresses = Array.from({ length: isolates }, (_, index) => listenAddress(options.ip, options.port === 0 ? 0 : options.port + index));
   const stateDir = join(outDir, "state");
   await mkdir(stateDir, { recursive: true });
-  await writeFile(capnp, renderWorkerdConfig({ modules, compatibilityDate: COMPATIBILITY_DATE, addresses, stateDir }));
+  const upstreams = preserveHostUpstreams(config);
+  await writeFile(capnp, renderWorkerdConfig({ modules, compatibilityDate: COMPATIBILITY_DATE, addresses, stateDir, upstreams }));
 
   const args = ["serve", capnp, `--control-fd=${CONTROL_FD}`, "--experimental", ...(options.verbose ? ["--verbose"] : [])];
   const workerd = startChild(workerdBinary(), args, { stdio: ["inherit", "inherit", "inherit", "pipe"] });

@@ -30,7 +30,6 @@ export interface FilterChainDraft {
 }
 
 const CHAIN_FIELDS = ["id", "name", "enabled", "filters"] as const;
-const FILTER_FIELDS = ["name", "config", "enabled", "root_id", "vm_config", "env", "failure_policy", "callout_hosts", "log_level", "fuel_budget", "shared_state"] as const;
 const IGNORED = ["tags", "created_at", "updated_at"] as const;
 const FAILURE_POLICIES: readonly FailurePolicy[] = ["fail_closed", "fail_open"];
 const SHARED_STATE_SCOPES: readonly SharedStateScope[] = ["isolate", "global"];
@@ -131,10 +130,17 @@ function readFilters(ctx: LoadContext, chainPath: DocPath, chain: Fields): Filte
   return out;
 }
 
-function readFilterEntry(ctx: LoadContext, path: DocPath, value: unknown): FilterEntry | null {
+/** The fields of a filter entry (Kong's `name`, `config`, `enabled` and the Envoy-style extras). */
+export const FILTER_FIELDS = ["name", "config", "enabled", "root_id", "vm_config", "env", "failure_policy", "callout_hosts", "log_level", "fuel_budget", "shared_state"] as const;
+
+/**
+ * Reads one filter entry. `knownFields: false` leaves the check for unknown fields to the
+ * caller (a plugin entity, which has more fields than an entry).
+ */
+export function readFilterEntry(ctx: LoadContext, path: DocPath, value: unknown, knownFields = true): FilterEntry | null {
   const fields = asRecord(ctx.issues, path, value);
   if (!fields) return null;
-  checkKnownFields(ctx.issues, path, fields, FILTER_FIELDS);
+  if (knownFields) checkKnownFields(ctx.issues, path, fields, FILTER_FIELDS);
   const name = fields.name;
   if (name === undefined || name === null) {
     ctx.issues.add([...path, "name"], "required field missing");

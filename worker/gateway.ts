@@ -56,13 +56,7 @@ export class Gateway {
     this.#host = host;
     this.#options = { ...DEFAULT_OPTIONS, ...options };
     this.#pool = new PluginPool(config, modules, host, this.#options, globalState);
-    this.#plans = config.routes.map((_, routeIndex) =>
-      planChain(config, routeIndex).map(({ filter, from }) => {
-        const owner = from === "service" ? config.services[config.routes[routeIndex].service!] : config.routes[routeIndex];
-        const position = owner.filterChain!.filters.indexOf(filter);
-        return { key: `${from}:${owner.id}:${position}`, entry: filter };
-      }),
-    );
+    this.#plans = config.routes.map((_, routeIndex) => planChain(config, routeIndex).map(({ filter, key }) => ({ key, entry: filter })));
   }
 
   /** The shortest tick period of the started plugins (0: none ticks). */

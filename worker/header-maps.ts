@@ -5,6 +5,7 @@
  * @module
  */
 import { HeaderMap } from "../abi/header-map.ts";
+import { pathAndQuery } from "./request-target.ts";
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) never cross the proxy; `host` travels as `:authority`. */
 const NOT_FORWARDED = new Set([
@@ -28,7 +29,7 @@ function regularHeaders(headers: Headers): [string, string][] {
 export function requestHeaderMap(request: Request, url: URL): HeaderMap {
   return new HeaderMap([
     [":authority", request.headers.get("host") ?? url.host],
-    [":path", url.pathname + url.search],
+    [":path", pathAndQuery(url)],
     [":method", request.method],
     [":scheme", url.protocol.slice(0, -1)],
     ...regularHeaders(request.headers),

@@ -22,6 +22,8 @@ export interface GatewayOptions {
   stateTimeoutMs: number;
   /** Durable Objects per VM id that global shared data and queues are spread over. */
   stateShards: number;
+  /** The service binding of that name (see preserveHostBinding), or null. */
+  upstreamBinding: (name: string) => Fetcher | null;
 }
 
 /** The bindings that set GatewayOptions; each is optional. */
@@ -45,6 +47,7 @@ export const DEFAULT_OPTIONS: GatewayOptions = {
   logLevel: parseLogLevel(undefined),
   stateTimeoutMs: 1000,
   stateShards: 16,
+  upstreamBinding: () => null,
 };
 
 function positive(value: string | undefined, fallback: number): number {
@@ -62,5 +65,9 @@ export function optionsFromBindings(env: GatewayOptionBindings | undefined): Gat
     logLevel: parseLogLevel(env?.PROXY_WASM_LOG_LEVEL),
     stateTimeoutMs: positive(env?.PROXY_WASM_STATE_TIMEOUT_MS, DEFAULT_OPTIONS.stateTimeoutMs),
     stateShards: Math.floor(positive(env?.PROXY_WASM_STATE_SHARDS, DEFAULT_OPTIONS.stateShards)),
+    upstreamBinding: (name) => {
+      const binding = (env as Record<string, unknown> | undefined)?.[name] as Fetcher | undefined;
+      return typeof binding?.fetch === "function" ? binding : null;
+    },
   };
 }

@@ -53,3 +53,6 @@ import adversarialHeaders from "../../../build/guests/adversarial-headers.wasm";
 modules["adversarial-control"] = adversarialControl;
 modules["adversarial-callout-storm"] = adversarialCalloutStorm;
 modules["adversarial-headers"] = adversarialHeaders;
+// Adds trailers at end of stream (test/workers/trailers.test.ts).
+import endOfStreamTrailers from "../../../build/guests/end-of-stream-trailers.wasm";
+modules["end-of-stream-trailers"] = endOfStreamTrailers;
