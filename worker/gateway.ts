@@ -43,6 +43,10 @@ export class Gateway {
 
   /** When global queues were last polled for items other isolates enqueued. */
   #queuesPolledAt = 0;
+  /** Requests in flight through ticking plugins: while there are any, a timer runs due ticks. */
+  #ticking = 0;
+  /** When the pending tick timer fires (0: none); a timer of a request that ended may never fire. */
+  #tickTimerDue = 0;
 
   constructor(
     config: GatewayConfig,
@@ -106,6 +110,33 @@ export class Gateway {
     if (waiting) return Promise.all(waiting);
   }
 
+  /**
+   * Keeps due ticks running on their period while `response` is pending: a filter that paused a
+   * request until its `on_tick` resumes it must not wait for other traffic.
+   */
+  async #whileTicking(response: Promise<Response>): Promise<Response> {
+    this.#ticking++;
+    this.#armTickTimer();
+    try {
+      return await response;
+    } finally {
+      this.#ticking--;
+    }
+  }
+
+  #armTickTimer(): void {
+    const now = Date.now();
+    if (this.#tickTimerDue !== 0 && now <= this.#tickTimerDue + 1000) return;
+    const period = this.tickPeriodMs;
+    if (period === 0) return;
+    this.#tickTimerDue = now + period;
+    setTimeout(() => {
+      this.#tickTimerDue = 0;
+      void this.runDueTicks();
+      if (this.#ticking > 0) this.#armTickTimer();
+    }, period);
+  }
+
   #tick(plugin: Plugin): Promise<unknown> | null {
     // A trapping tick is logged by the VM, which is rebuilt on its next request.
     try {
@@ -158,7 +189,8 @@ export class Gateway {
       log: (message: string) => this.#log(route.name ?? route.id, `request ${requestId}: ${message}`),
       waitUntil: (promise: Promise<unknown>) => context.waitUntil(promise),
     };
-    return plugins.length === 0 ? passthrough(routed) : proxy(routed);
+    if (plugins.length === 0) return passthrough(routed);
+    return this.#pool.ticking ? this.#whileTicking(proxy(routed)) : proxy(routed);
   }
 
   #log(subject: string, message: string): void {

@@ -44,9 +44,9 @@ export async function proxy_get_shared_data(vm: Vm, keyPtr: number, keyLen: numb
 export async function proxy_set_shared_data(vm: Vm, keyPtr: number, keyLen: number, valuePtr: number, valueLen: number, cas: number): Promise<number> {
   const key = vm.memory.readString(keyPtr, keyLen);
   if (key === null) return Status.InvalidMemoryAccess;
-  const remove = valuePtr >>> 0 === 0 && valueLen >>> 0 === 0;
-  const value = remove ? null : vm.memory.read(valuePtr, valueLen);
-  if (!remove && value === null) return Status.InvalidMemoryAccess;
+  // An empty value is stored as one, also from pointer 0 (shared-data.ts says why).
+  const value = valueLen >>> 0 === 0 ? new Uint8Array(0) : vm.memory.read(valuePtr, valueLen);
+  if (value === null) return Status.InvalidMemoryAccess;
   const result = await stateCall(vm, "set", key, (service) => service.setData(vm.vmId, key, value, cas >>> 0));
   return result.ok ? result.value : Status.CasMismatch;
 }

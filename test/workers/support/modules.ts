@@ -5,6 +5,8 @@ import bodyRewrite from "../../../build/guests/body-rewrite.wasm";
 import calloutAuth from "../../../build/guests/callout-auth.wasm";
 import casCounter from "../../../build/guests/cas-counter.wasm";
 import queueWorker from "../../../build/guests/queue-worker.wasm";
+import tickResume from "../../../build/guests/tick-resume.wasm";
+import vmStartState from "../../../build/guests/vm-start-state.wasm";
 import rateLimiting from "../../../build/filters/rate-limiting.wasm";
 import cppSdk from "../../../build/guests/cpp-sdk-add-header.wasm";
 import goSdk from "../../../build/guests/go-sdk-add-header.wasm";
@@ -24,6 +26,8 @@ export const modules: Record<string, WebAssembly.Module> = {
   "callout-auth": calloutAuth,
   "cas-counter": casCounter,
   "queue-worker": queueWorker,
+  "tick-resume": tickResume,
+  "vm-start-state": vmStartState,
   "rate-limiting": rateLimiting,
   "cpp-sdk-add-header": cppSdk,
   "go-sdk-add-header": goSdk,
