@@ -37,14 +37,17 @@ export class SeededRandom {
   }
 }
 
+/** The environment in Node; none inside workerd (where the defaults apply). */
+const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {};
+
 /** The seed of a fuzz run: `FUZZ_SEED` when set (to replay a failure), else a fixed default. */
 export function fuzzSeed(fallback: number): number {
-  const given = Number(process.env.FUZZ_SEED);
+  const given = Number(env.FUZZ_SEED);
   return Number.isInteger(given) ? given : fallback;
 }
 
 /** How many cases a fuzz run tries: `FUZZ_ITERATIONS` for a longer run, else the small CI budget. */
 export function fuzzIterations(fallback: number): number {
-  const given = Number(process.env.FUZZ_ITERATIONS);
+  const given = Number(env.FUZZ_ITERATIONS);
   return Number.isInteger(given) && given > 0 ? given : fallback;
 }
