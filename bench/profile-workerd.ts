@@ -90,7 +90,7 @@ async function main(): Promise<void> {
   const top = numberOption("top", 30);
   const cold = process.argv.includes("--cold");
   const prepared = await prepareBench();
-  const workers = { gateway: prepared.gateway, passthrough: prepared.passthrough, middleware: prepared.middleware };
+  const workers = { gateway: prepared.gateway, bare: prepared.bare, passthrough: prepared.passthrough, middleware: prepared.middleware };
   const outDir = join(BENCH_BUILD, "profiles");
   await mkdir(outDir, { recursive: true });
   for (const id of ids) {
