@@ -122,7 +122,7 @@ async function main(): Promise<void> {
       const file = join(outDir, `workerd-${id}${cold ? "-cold" : ""}.cpuprofile`);
       await writeFile(file, JSON.stringify(profile));
       console.log(`\n# ${testCase.label}: ${what} → ${file}`);
-      console.log(execFileSync(process.execPath, ["--import", "tsx", join(REPO_ROOT, "bench/profile-summary.ts"), file, String(top)], { encoding: "utf8" }));
+      console.log(execFileSync(process.execPath, ["--import", "tsx", join(REPO_ROOT, "bench/profile-summary.ts"), file, String(top), String(requests)], { encoding: "utf8" }));
     } finally {
       await workerd.child.stop();
     }
