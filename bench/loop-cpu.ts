@@ -12,7 +12,6 @@
  * blocks of requests alternate between them and the table gives the median per-block difference.
  * @module
  */
-import { readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { BENCH_BUILD } from "./fixtures/filters-folder.ts";
 import { prepareBench } from "./prepare.ts";
@@ -20,49 +19,11 @@ import { cpuMsPrecise } from "./proc-stats.ts";
 import { numberOption, runScript } from "./script.ts";
 import { median } from "./stats.ts";
 import { CASES } from "./throughput.ts";
+import { loopGateway } from "./loop-gateway.ts";
 import { startWorkerd, type BundledWorker } from "./workerd.ts";
-
-/** Replaces the entry's export with one that can loop requests through the gateway. */
-const LOOP_EXPORT = `
-const inner = $FACTORY({ config, modules, filters });
-const UPSTREAM_HEADERS = [["content-type", "text/plain"], ["date", "Mon, 07 Dec 2026 04:00:00 GMT"], ["connection", "keep-alive"], ["keep-alive", "timeout=5"], ["content-length", "20"]];
-export default {
-  async fetch(request, env, ctx) {
-    const url = new URL(request.url);
-    const loop = /^\\/__loop\\/(\\d+)(\\/.*)$/.exec(url.pathname);
-    if (!loop) return inner.fetch(request, env, ctx);
-    const realFetch = globalThis.fetch;
-    globalThis.fetch = async () => new Response("01234567890123456789", { headers: UPSTREAM_HEADERS });
-    try {
-      for (let i = 0; i < Number(loop[1]); i++) await (await inner.fetch(new Request(url.origin + loop[2], request), env, ctx)).arrayBuffer();
-    } finally {
-      globalThis.fetch = realFetch;
-    }
-    return new Response("ok");
-  },
-};
-`;
 
 function stringOption(name: string): string | undefined {
   return process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
-}
-
-/** The bench gateway built by the checkout at `root`, with the looping entry. */
-async function loopGateway(root: string, name: string, config: string, filters: string): Promise<BundledWorker> {
-  const { build, COMPATIBILITY_DATE } = (await import(join(root, "cli/build.ts"))) as typeof import("../cli/build.ts");
-  const { bundleWithWrangler } = (await import(join(root, "cli/bundle.ts"))) as typeof import("../cli/bundle.ts");
-  const { renderWorkerdConfig } = (await import(join(root, "cli/workerd-config.ts"))) as typeof import("../cli/workerd-config.ts");
-  const out = join(BENCH_BUILD, "bundles", `loop-${name}`);
-  await build({ config, filters, filtersExplicit: true, out });
-  const entryFile = join(out, "entry.js");
-  const entry = await readFile(entryFile, "utf8");
-  const factory = /export default (\w+)\(\{ config, modules, filters \}\);/.exec(entry);
-  if (!factory) throw new Error(`${entryFile}: no export to replace`);
-  await writeFile(entryFile, entry.replace(factory[0], LOOP_EXPORT.replace("$FACTORY", factory[1])));
-  const modules = await bundleWithWrangler(out);
-  const capnp = join(out, "workerd.capnp");
-  await writeFile(capnp, renderWorkerdConfig({ modules, compatibilityDate: COMPATIBILITY_DATE, address: "127.0.0.1:0" }));
-  return { name, capnp };
 }
 
 async function main(): Promise<void> {
