@@ -48,17 +48,19 @@ function deliver(vm: Vm, root: RootContext, token: number, result: CalloutResult
   const callback = vm.exports.on_http_call_response;
   if (vm.failure === null && callback && vm.contexts.has(root.id)) {
     const response = result.ok ? result.response : null;
-    vm.callResponse = response ?? { headers: [], body: new Uint8Array(0), trailers: [] };
-    try {
-      const counts = response ? [response.headers.length, response.body.length, response.trailers.length] : [0, 0, 0];
-      vm.call(root, "proxy_on_http_call_response", callback, [root.id, token, ...counts]);
-    } catch (error) {
+    const callResponse = response ?? { headers: [], body: new Uint8Array(0), trailers: [] };
+    const failed = (error: unknown) => {
       const reason = error instanceof VmFailure ? error.message : describe(error);
       for (const context of vm.contexts.values()) if (context.kind === "stream") context.fail(reason);
-      return;
-    } finally {
-      vm.callResponse = null;
+    };
+    let called: number | Promise<number>;
+    try {
+      const counts = response ? [response.headers.length, response.body.length, response.trailers.length] : [0, 0, 0];
+      called = vm.invoke(root, "proxy_on_http_call_response", callback, [root.id, token, ...counts], { callResponse });
+    } catch (error) {
+      return failed(error);
     }
+    if (called instanceof Promise) return void called.then(() => wakeStreams(vm, stream), failed);
   } else if (vm.failure !== null) {
     stream?.fail(vm.failure.message);
     return;

@@ -62,6 +62,8 @@ export class StreamEffects {
   continueRequest = false;
   continueResponse = false;
   closeRequested = false;
+  /** Why a global state call of this stream failed (the request then follows failure_policy). */
+  stateFailure: string | null = null;
 
   /** The local response asked for, handed over once. */
   takeLocalResponse(): LocalResponse | null {

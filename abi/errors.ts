@@ -31,7 +31,9 @@ export type VmFailureKind =
   /** a callback trapped while serving a request */
   | "runtime"
   /** the VM's linear memory grew past its limit; it is retired */
-  | "memory";
+  | "memory"
+  /** a global state call failed or timed out; the VM itself is fine */
+  | "state";
 
 /** A VM, plugin or callback failure, with the filter and callback it happened in. */
 export class VmFailure extends Error {

@@ -27,6 +27,8 @@ export class HttpExchange {
   requestBody: Uint8Array | null = null;
   responseBody: Uint8Array | null = null;
   phase: Phase = "request_headers";
+  /** In a body phase: whether the current callback has the body's last bytes (end_of_stream). */
+  bodyEnded = false;
   /** Values filters stored with `proxy_set_property`, by dotted path (Envoy's filter state). */
   readonly filterState = new Map<string, Uint8Array>();
 
@@ -55,17 +57,20 @@ export class HttpExchange {
 
   /**
    * The map of `type` if filters may change it in the current phase. Request headers stay
-   * readable in response phases but read-only (DESIGN.md).
+   * readable in response phases but read-only (DESIGN.md). Trailers may be added at the last
+   * body callback of their direction, as Envoy allows (its map is created then).
    */
   writableMap(type: MapType): HeaderMap | null {
     switch (type) {
       case MapType.HttpRequestHeaders:
         return this.phase === "request_headers" ? this.requestHeaders : null;
       case MapType.HttpRequestTrailers:
+        if (this.phase === "request_body" && this.bodyEnded) this.requestTrailers ??= new HeaderMap([]);
         return this.phase === "request_trailers" || this.phase === "request_body" ? this.requestTrailers : null;
       case MapType.HttpResponseHeaders:
         return this.phase === "response_headers" ? this.responseHeaders : null;
       case MapType.HttpResponseTrailers:
+        if (this.phase === "response_body" && this.bodyEnded) this.responseTrailers ??= new HeaderMap([]);
         return this.phase === "response_trailers" || this.phase === "response_body" ? this.responseTrailers : null;
       default:
         return null;

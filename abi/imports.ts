@@ -13,6 +13,7 @@ import * as logTime from "./hostcalls/log-time.ts";
 import * as maps from "./hostcalls/maps.ts";
 import * as metrics from "./hostcalls/metrics.ts";
 import * as properties from "./hostcalls/properties.ts";
+import * as globalState from "./hostcalls/global-state.ts";
 import * as sharedData from "./hostcalls/shared-data.ts";
 import * as sharedQueues from "./hostcalls/shared-queues.ts";
 import * as stream from "./hostcalls/stream.ts";
@@ -79,6 +80,18 @@ export const HOST_CALLS: Readonly<Record<string, HostCall>> = {
   proxy_get_metric: metrics.proxy_get_metric,
 };
 
+type AsyncHostCall = (vm: Vm, ...args: never[]) => Promise<number>;
+
+/** The host calls that wait for the state service in a VM with global state (§1.8, §1.9). */
+const GLOBAL_STATE_CALLS: Readonly<Record<string, AsyncHostCall>> = {
+  proxy_get_shared_data: globalState.proxy_get_shared_data,
+  proxy_set_shared_data: globalState.proxy_set_shared_data,
+  proxy_register_shared_queue: globalState.proxy_register_shared_queue,
+  proxy_resolve_shared_queue: globalState.proxy_resolve_shared_queue,
+  proxy_enqueue_shared_queue: globalState.proxy_enqueue_shared_queue,
+  proxy_dequeue_shared_queue: globalState.proxy_dequeue_shared_queue,
+};
+
 /** Reads an AssemblyScript string (UTF-16, length in the 4 bytes before it) for `env.abort`. */
 function readAssemblyScriptString(vm: Vm, ptr: number): string {
   const byteLength = ptr >= 4 ? vm.memory.readU32(ptr - 4) : null;
@@ -119,6 +132,23 @@ function guarded(vm: Vm, name: string, call: HostCall): (...args: never[]) => nu
   };
 }
 
+/**
+ * A suspending host call: the guest waits for its promise. A rejection would be rethrown into
+ * the guest and unwind its frames without their epilogues (global-state-facts.md), so every
+ * failure becomes a status here instead.
+ */
+function suspending(vm: Vm, name: string, call: AsyncHostCall): WebAssembly.Suspending {
+  return new WebAssembly.Suspending(async (...args: never[]) => {
+    try {
+      return await call(vm, ...args);
+    } catch (error) {
+      if (error instanceof GuestTrap || error instanceof ProcExit || error instanceof GuestAbort) throw error;
+      vm.log(LogLevel.Error, `host call ${name} failed: ${describe(error)}`);
+      return Status.InternalFailure;
+    }
+  });
+}
+
 /** Same for WASI: a host bug answers EFAULT instead of trapping the guest. */
 function guardedWasi(vm: Vm, name: string, call: (...args: never[]) => number | void): (...args: never[]) => number | void {
   return (...args: never[]) => {
@@ -135,6 +165,7 @@ function guardedWasi(vm: Vm, name: string, call: (...args: never[]) => number | 
 export function buildImports(vm: Vm): WebAssembly.Imports {
   const env: Record<string, (...args: never[]) => unknown> = toolchainImports(vm);
   for (const [name, call] of Object.entries(HOST_CALLS)) env[name] = guarded(vm, name, call);
+  if (vm.suspending) for (const [name, call] of Object.entries(GLOBAL_STATE_CALLS)) (env as Record<string, unknown>)[name] = suspending(vm, name, call);
   const wasi: Record<string, (...args: never[]) => number | void> = {};
   for (const [name, call] of Object.entries(wasiImports(vm))) wasi[name] = guardedWasi(vm, name, call);
   return { env, wasi_snapshot_preview1: wasi, wasi_unstable: wasi } as WebAssembly.Imports;

@@ -113,25 +113,29 @@ export function scheduleOf(vm: Vm): (task: () => void) => void {
  */
 export function notifyQueueReady(receiver: QueueReceiver, token: number): void {
   const { vm, rootId } = receiver;
+  const failed = (error: unknown): void => {
+    // The VM already logged a VmFailure and is poisoned; the next registrant takes over.
+    const reason = error instanceof VmFailure ? error.message : describe(error);
+    if (!(error instanceof VmFailure)) vm.log(LogLevel.Error, `proxy_on_queue_ready failed: ${reason}`);
+    for (const context of vm.contexts.values()) if (context.kind === "stream") context.fail(reason);
+  };
   const deliver = (): void => {
-    // Never nested in a guest call of the receiver (possible once host calls may suspend):
-    // retry on a timer rather than spinning through microtasks.
-    if (vm.busy) {
+    // Never nested in a guest call of an isolate-scoped receiver: retry on a timer rather than
+    // spinning through microtasks. (A suspending VM queues its callbacks by itself.)
+    if (vm.busy && !vm.suspending) {
       setTimeout(deliver, 0);
       return;
     }
     const callback = vm.exports.on_queue_ready;
     const root = vm.contexts.get(rootId);
     if (vm.failure !== null || callback === undefined || root?.kind !== "root") return;
+    let called: number | Promise<number>;
     try {
-      vm.call(root satisfies RootContext, "proxy_on_queue_ready", callback, [rootId, token]);
+      called = vm.invoke(root satisfies RootContext, "proxy_on_queue_ready", callback, [rootId, token]);
     } catch (error) {
-      // vm.call already logged a VmFailure and poisoned the VM; the next registrant takes over.
-      const reason = error instanceof VmFailure ? error.message : describe(error);
-      if (!(error instanceof VmFailure)) vm.log(LogLevel.Error, `proxy_on_queue_ready failed: ${reason}`);
-      for (const context of vm.contexts.values()) if (context.kind === "stream") context.fail(reason);
-      return;
+      return failed(error);
     }
+    if (called instanceof Promise) return void called.then(() => wakeStreams(vm), failed);
     wakeStreams(vm);
   };
   scheduleOf(vm)(deliver);

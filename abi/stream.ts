@@ -7,6 +7,7 @@ import type { ResumeOutcome, StreamContext } from "./context.ts";
 import type { Phase } from "./exchange.ts";
 import type { GuestExports } from "./exports.ts";
 import { Action } from "./types.ts";
+import { andThen, type MaybePromise } from "./maybe-async.ts";
 import type { Vm } from "./vm.ts";
 
 type StreamCallback =
@@ -26,6 +27,13 @@ const PHASE_OF: Record<StreamCallback, Phase> = {
   on_response_trailers: "response_trailers",
 };
 
+/** The teardown callbacks in Kong's order (DESIGN.md). */
+const TEARDOWN: readonly [keyof GuestExports & ("on_done" | "on_log" | "on_delete"), string][] = [
+  ["on_done", "proxy_on_done"],
+  ["on_log", "proxy_on_log"],
+  ["on_delete", "proxy_on_delete"],
+];
+
 export class HttpStream {
   #finished = false;
 
@@ -43,32 +51,32 @@ export class HttpStream {
     return this.vm.exports[callback] !== undefined;
   }
 
-  create(): void {
+  create(): MaybePromise<void> {
     const create = this.vm.exports.on_context_create;
-    if (create) this.vm.call(this.context, "proxy_on_context_create", create, [this.context.id, this.context.root.id]);
+    if (create) return andThen(this.vm.invoke(this.context, "proxy_on_context_create", create, [this.context.id, this.context.root.id]), () => undefined);
   }
 
-  onRequestHeaders(endOfStream: boolean): Action {
+  onRequestHeaders(endOfStream: boolean): MaybePromise<Action> {
     return this.#run("on_request_headers", [this.context.exchange.requestHeaders.count, endOfStream ? 1 : 0]);
   }
 
-  onRequestBody(size: number, endOfStream: boolean): Action {
+  onRequestBody(size: number, endOfStream: boolean): MaybePromise<Action> {
     return this.#run("on_request_body", [size, endOfStream ? 1 : 0]);
   }
 
-  onRequestTrailers(count: number): Action {
+  onRequestTrailers(count: number): MaybePromise<Action> {
     return this.#run("on_request_trailers", [count]);
   }
 
-  onResponseHeaders(endOfStream: boolean): Action {
+  onResponseHeaders(endOfStream: boolean): MaybePromise<Action> {
     return this.#run("on_response_headers", [this.context.exchange.responseHeaders?.count ?? 0, endOfStream ? 1 : 0]);
   }
 
-  onResponseBody(size: number, endOfStream: boolean): Action {
+  onResponseBody(size: number, endOfStream: boolean): MaybePromise<Action> {
     return this.#run("on_response_body", [size, endOfStream ? 1 : 0]);
   }
 
-  onResponseTrailers(count: number): Action {
+  onResponseTrailers(count: number): MaybePromise<Action> {
     return this.#run("on_response_trailers", [count]);
   }
 
@@ -76,12 +84,16 @@ export class HttpStream {
    * Runs a stream callback in its phase. Any non-zero result pauses (C++ and AssemblyScript return
    * Envoy filter statuses above 1); a callback that sent a local response counts as paused.
    */
-  #run(callback: StreamCallback, args: number[]): Action {
+  #run(callback: StreamCallback, args: number[]): MaybePromise<Action> {
     const fn = this.vm.exports[callback];
     if (!fn) return Action.Continue;
     this.context.exchange.phase = PHASE_OF[callback];
     // 0.1.0 header callbacks take no end_of_stream; extra arguments are ignored by wasm anyway.
-    const result = this.vm.call(this.context, `proxy_${callback}`, fn, [this.context.id, ...args]);
+    const result = this.vm.invoke(this.context, `proxy_${callback}`, fn, [this.context.id, ...args]);
+    return typeof result === "number" ? this.#action(result) : result.then((value) => this.#action(value));
+  }
+
+  #action(result: number): Action {
     if (this.effects.localResponse !== null) return Action.Pause;
     return result === 0 ? Action.Continue : Action.Pause;
   }
@@ -109,23 +121,36 @@ export class HttpStream {
    * Ends the stream: `on_done`, `on_log`, `on_delete` (Kong's order, DESIGN.md). Each runs even when
    * an earlier one failed; a VM that already failed is not called again. Runs at most once.
    */
-  finish(): void {
+  finish(): MaybePromise<void> {
     if (this.#finished) return;
     this.#finished = true;
     this.context.exchange.phase = "log";
-    const steps: [keyof GuestExports & ("on_done" | "on_log" | "on_delete"), string][] = [
-      ["on_done", "proxy_on_done"],
-      ["on_log", "proxy_on_log"],
-      ["on_delete", "proxy_on_delete"],
-    ];
+    if (this.vm.suspending) return this.#finishSuspending();
     try {
-      for (const [name, callback] of steps) {
+      for (const [name, callback] of TEARDOWN) {
         const fn = this.vm.exports[name];
         if (fn && !this.vm.failure) {
           try {
             this.vm.call(this.context, callback, fn, [this.context.id]);
           } catch {
             // The failure is recorded on the VM and logged; the remaining teardown is skipped.
+          }
+        }
+      }
+    } finally {
+      this.vm.contexts.delete(this.context.id);
+    }
+  }
+
+  async #finishSuspending(): Promise<void> {
+    try {
+      for (const [name, callback] of TEARDOWN) {
+        const fn = this.vm.exports[name];
+        if (fn && !this.vm.failure) {
+          try {
+            await this.vm.invoke(this.context, callback, fn, [this.context.id]);
+          } catch {
+            // As above: recorded on the VM and logged.
           }
         }
       }

@@ -7,6 +7,7 @@
 import type { RootContext } from "./context.ts";
 import type { Vm } from "./vm.ts";
 import { wakeStreams } from "./callouts.ts";
+import { andThen } from "./maybe-async.ts";
 
 /** Milliseconds on the host's monotonic clock. */
 export function nowMs(vm: Vm): number {
@@ -18,14 +19,18 @@ export function setTickPeriod(vm: Vm, root: RootContext, periodMs: number): void
   root.nextTickAt = periodMs > 0 ? nowMs(vm) + periodMs : 0;
 }
 
-/** Runs `on_tick` for `root` if due. Throws VmFailure when the tick traps. */
-export function runTickIfDue(vm: Vm, root: RootContext): boolean {
+/**
+ * Runs `on_tick` for `root` if due; answers whether it ran (a promise for a VM with global
+ * state). Throws (or rejects with) VmFailure when the tick traps.
+ */
+export function runTickIfDue(vm: Vm, root: RootContext): boolean | Promise<boolean> {
   const onTick = vm.exports.on_tick;
   if (root.tickPeriodMs === 0 || !onTick || vm.failure) return false;
   const now = nowMs(vm);
   if (now < root.nextTickAt) return false;
   root.nextTickAt = now + root.tickPeriodMs;
-  vm.call(root, "proxy_on_tick", onTick, [root.id]);
-  wakeStreams(vm);
-  return true;
+  return andThen(vm.invoke(root, "proxy_on_tick", onTick, [root.id]), () => {
+    wakeStreams(vm);
+    return true;
+  });
 }

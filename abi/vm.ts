@@ -5,6 +5,7 @@
  * @module
  */
 import type { CalloutHost, CalloutResponse } from "./callout-api.ts";
+import type { GlobalStateAccess } from "./global-state.ts";
 import type { Context } from "./context.ts";
 import { GuestTrap, ProcExit, VmFailure, type VmFailureKind } from "./errors.ts";
 import { resolveExports, type GuestExports } from "./exports.ts";
@@ -30,9 +31,23 @@ export interface VmOptions {
   memoryLimitBytes?: number;
   /** Fuel per callback for a metered module (default DEFAULT_FUEL_BUDGET); unmetered modules ignore it. */
   fuelBudget?: bigint;
+  /**
+   * Global state: its host calls wait for the state service (JSPI), so every callback runs through
+   * `WebAssembly.promising`, one at a time. Needs {@link Vm.createSuspending}.
+   */
+  globalState?: GlobalStateAccess;
+}
+
+/** What a callback needs besides its arguments. */
+export interface CallOptions {
+  /** The callout response maps 6 and 7 and buffer 4 read while the callback runs. */
+  callResponse?: CalloutResponse;
 }
 
 const START_FUEL_FACTOR = 10n;
+
+/** A guest export the host calls. */
+export type GuestCallback = (...args: number[]) => number | undefined;
 
 interface Frame {
   context: Context | null;
@@ -48,6 +63,8 @@ export class Vm {
   readonly callouts: CalloutHost | null;
   readonly memoryLimitBytes: number;
   readonly fuelBudget: bigint;
+  /** The global state service of a suspending VM; null for an isolate-scoped one. */
+  readonly globalState: GlobalStateAccess | null;
   /** The fuel counter of a metered module, null for an unmetered one. */
   #fuel: FuelMeter | null = null;
   #fuelMetric: number | null = null;
@@ -62,6 +79,9 @@ export class Vm {
   #frames: Frame[] = [];
   #nextContextId = 1;
   #nextCalloutToken = 1;
+  /** Settles when the callback running now (suspending VMs) has ended: the per-VM lock. */
+  #turn: Promise<unknown> = Promise.resolve();
+  readonly #promising = new Map<Function, (...args: number[]) => Promise<number | undefined>>();
 
   private constructor(options: VmOptions) {
     this.filter = options.filter;
@@ -72,6 +92,12 @@ export class Vm {
     this.callouts = options.callouts ?? null;
     this.memoryLimitBytes = options.memoryLimitBytes ?? Number.POSITIVE_INFINITY;
     this.fuelBudget = options.fuelBudget ?? DEFAULT_FUEL_BUDGET;
+    this.globalState = options.globalState ?? null;
+  }
+
+  /** Whether callbacks may suspend (global state): they then return promises and run one at a time. */
+  get suspending(): boolean {
+    return this.globalState !== null;
   }
 
   /**
@@ -79,6 +105,24 @@ export class Vm {
    * `__main_void`), else `_start`. Throws VmFailure when either step fails.
    */
   static create(module: WebAssembly.Module, options: VmOptions): Vm {
+    if (options.globalState) throw new Error("a VM with global state is created with Vm.createSuspending");
+    const vm = Vm.#instantiate(module, options);
+    vm.#runStart();
+    return vm;
+  }
+
+  /**
+   * A VM whose state host calls may suspend: instantiates `module` and runs its start functions
+   * through `WebAssembly.promising`. Rejects with VmFailure when either step fails.
+   */
+  static async createSuspending(module: WebAssembly.Module, options: VmOptions): Promise<Vm> {
+    if (!options.globalState) throw new Error("Vm.createSuspending needs globalState");
+    const vm = Vm.#instantiate(module, options);
+    await vm.#exclusive(() => vm.#runStartSuspending());
+    return vm;
+  }
+
+  static #instantiate(module: WebAssembly.Module, options: VmOptions): Vm {
     const vm = new Vm(options);
     let instance: WebAssembly.Instance;
     try {
@@ -94,7 +138,6 @@ export class Vm {
     }
     const allocate = vm.#exports.allocate;
     vm.#memory = new GuestMemory(vm.#exports.memory, (size) => vm.#guest("allocate", () => allocate(size)));
-    vm.#runStart();
     return vm;
   }
 
@@ -144,18 +187,60 @@ export class Vm {
    * Calls a guest export with `context` current. Returns its i32 result (0 when void).
    * Throws VmFailure (and poisons the VM) when the guest traps or exits.
    */
-  call(context: Context | null, callback: string, fn: (...args: number[]) => number | undefined, args: number[]): number {
+  call(context: Context | null, callback: string, fn: GuestCallback, args: number[], options?: CallOptions): number {
+    if (this.globalState) throw new Error(`${callback} of a suspending VM must go through invoke`);
     if (this.failure) throw this.failure;
-    this.#frames.push({ context, effective: null });
-    this.#fuel?.set(this.fuelBudget);
+    const delivering = this.#enter(context, options);
     let result: number;
     try {
       result = (fn(...args) ?? 0) >>> 0;
     } catch (error) {
       throw this.#fail("runtime", callback, fuelExhaustion(this.#fuel, this.fuelBudget, error) ?? error);
     } finally {
-      this.#frames.pop();
+      this.#leave(delivering);
     }
+    this.#afterCallback(callback);
+    return result;
+  }
+
+  /**
+   * Calls a guest export the way this VM needs: synchronously ({@link call}) for an
+   * isolate-scoped VM; for a suspending one through `WebAssembly.promising`, after every earlier
+   * callback of this VM has ended (re-entering a suspended guest would corrupt its stack).
+   */
+  invoke(context: Context | null, callback: string, fn: GuestCallback, args: number[], options?: CallOptions): number | Promise<number> {
+    if (!this.globalState) return this.call(context, callback, fn, args, options);
+    return this.#exclusive(async () => {
+      if (this.failure) throw this.failure;
+      const delivering = this.#enter(context, options);
+      let result: number;
+      try {
+        result = ((await this.#promisingOf(fn)(...args)) ?? 0) >>> 0;
+      } catch (error) {
+        throw this.#fail("runtime", callback, fuelExhaustion(this.#fuel, this.fuelBudget, error) ?? error);
+      } finally {
+        this.#leave(delivering);
+      }
+      this.#afterCallback(callback);
+      return result;
+    });
+  }
+
+  /** Makes `context` current; answers whether this callback brought a callout response to clear after. */
+  #enter(context: Context | null, options: CallOptions | undefined): boolean {
+    this.#frames.push({ context, effective: null });
+    this.#fuel?.set(this.fuelBudget);
+    if (!options?.callResponse) return false;
+    this.callResponse = options.callResponse;
+    return true;
+  }
+
+  #leave(deliveredResponse: boolean): void {
+    this.#frames.pop();
+    if (deliveredResponse) this.callResponse = null;
+  }
+
+  #afterCallback(callback: string): void {
     if (this.#fuel) this.#recordFuel(callback, fuelUsed(this.#fuel, this.fuelBudget));
     // Checked after the callback, when the guest is not running: an instance that grew too big
     // is retired, so one filter cannot use up the isolate's memory.
@@ -163,7 +248,22 @@ export class Vm {
     if (size > this.memoryLimitBytes) {
       throw this.#fail("memory", callback, new Error(`linear memory grew to ${size} bytes, over the limit of ${this.memoryLimitBytes}`));
     }
-    return result;
+  }
+
+  /** Runs `task` once every earlier task of this VM has settled; the lock of a suspending VM. */
+  #exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const turn = this.#turn.then(task);
+    this.#turn = turn.catch(() => undefined);
+    return turn;
+  }
+
+  #promisingOf(fn: GuestCallback): (...args: number[]) => Promise<number | undefined> {
+    let wrapped = this.#promising.get(fn);
+    if (!wrapped) {
+      wrapped = WebAssembly.promising(fn as never) as (...args: number[]) => Promise<number | undefined>;
+      this.#promising.set(fn, wrapped);
+    }
+    return wrapped;
   }
 
   /** Logs on behalf of the guest, honouring the filter's log level. */
@@ -179,6 +279,32 @@ export class Vm {
       else if (mainVoid) this.#startStep("__main_void", () => mainVoid());
     } else if (start) {
       this.#startStep("_start", () => start());
+    }
+  }
+
+  async #runStartSuspending(): Promise<void> {
+    const { initialize, main, mainVoid, start } = this.#exports;
+    const step = (name: string, fn: GuestCallback, args: number[]) => this.#startStepSuspending(name, fn, args);
+    if (initialize) {
+      await step("_initialize", initialize, []);
+      if (main) await step("main", main, [0, 0]);
+      else if (mainVoid) await step("__main_void", mainVoid, []);
+    } else if (start) {
+      await step("_start", start, []);
+    }
+  }
+
+  async #startStepSuspending(name: string, fn: GuestCallback, args: number[]): Promise<void> {
+    this.#frames.push({ context: null, effective: null });
+    const budget = this.fuelBudget * START_FUEL_FACTOR;
+    this.#fuel?.set(budget);
+    try {
+      await this.#promisingOf(fn)(...args);
+    } catch (error) {
+      if (name === "_start" && error instanceof ProcExit && error.code === 0) return;
+      throw this.#fail("start", name, fuelExhaustion(this.#fuel, budget, error) ?? error);
+    } finally {
+      this.#frames.pop();
     }
   }
 

@@ -4,7 +4,7 @@
  * replaced by an in-memory response (20 bytes, the headers a node upstream sends).
  * @module
  */
-import { readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { BENCH_BUILD } from "./fixtures/filters-folder.ts";
 import type { BundledWorker } from "./workerd.ts";
@@ -44,7 +44,11 @@ export async function loopGateway(root: string, name: string, config: string, fi
   await writeFile(entryFile, entry.replace(factory[0], LOOP_EXPORT.replace("$FACTORY", factory[1])));
   const modules = await bundleWithWrangler(out);
   const capnp = join(out, "workerd.capnp");
-  await writeFile(capnp, renderWorkerdConfig({ modules, compatibilityDate: COMPATIBILITY_DATE, address: "127.0.0.1:0" }));
+  const stateDir = join(out, "state");
+  await mkdir(stateDir, { recursive: true });
+  // Both spellings, so that a baseline checkout from before global state builds too.
+  const options = { modules, compatibilityDate: COMPATIBILITY_DATE, addresses: ["127.0.0.1:0"], address: "127.0.0.1:0", stateDir };
+  await writeFile(capnp, renderWorkerdConfig(options as Parameters<typeof renderWorkerdConfig>[0]));
   return { name, capnp };
 }
 

@@ -33,17 +33,20 @@ export interface RunningWorkerd {
 
 const CONTROL_FD = 3;
 
-async function finish(name: string, outDir: string): Promise<BundledWorker> {
+/** Bundles the worker in `outDir`; a gateway gets its state objects (storage under `outDir/state`). */
+async function finish(name: string, outDir: string, gateway: boolean): Promise<BundledWorker> {
   const modules = await bundleWithWrangler(outDir);
   const capnp = join(outDir, "workerd.capnp");
-  await writeFile(capnp, renderWorkerdConfig({ modules, compatibilityDate: COMPATIBILITY_DATE, address: "127.0.0.1:0" }));
+  const stateDir = gateway ? join(outDir, "state") : null;
+  if (stateDir) await mkdir(stateDir, { recursive: true });
+  await writeFile(capnp, renderWorkerdConfig({ modules, compatibilityDate: COMPATIBILITY_DATE, addresses: ["127.0.0.1:0"], stateDir }));
   return { name, capnp };
 }
 
 /** The gateway for `config` and `filters`, exactly as `serve` builds it (`adminApi: false` as `--admin-api off` does). */
 export async function bundleGateway(name: string, config: string, filters: string, outDir: string, adminApi = true): Promise<BundledWorker> {
   const { outDir: out } = await build({ config, filters, filtersExplicit: true, out: outDir, adminApi });
-  return finish(name, out);
+  return finish(name, out, true);
 }
 
 /**
@@ -61,8 +64,8 @@ export async function bundlePlainWorker(name: string, source: string, upstream: 
     ``,
   ].join("\n");
   await writeFile(join(out, "entry.js"), entry);
-  await writeFile(join(out, "wrangler.toml"), renderWranglerToml(name, COMPATIBILITY_DATE));
-  return finish(name, out);
+  await writeFile(join(out, "wrangler.toml"), renderWranglerToml(name, COMPATIBILITY_DATE, false));
+  return finish(name, out, false);
 }
 
 /** Starts a fresh workerd on `worker` (with `extraArgs`, e.g. an inspector address); resolves once it accepts connections. */

@@ -104,7 +104,8 @@ async function readMeta(path: string): Promise<FilterMeta | undefined> {
 /** What is wrong with a parsed metadata document, or `undefined`. Unknown keys pass (Kong has more). */
 function metaProblem(meta: unknown): string | undefined {
   if (typeof meta !== "object" || meta === null || Array.isArray(meta)) return "expected a JSON object";
-  const { root_id, vm_config, env, failure_policy, metering, fuel_budget, callout_hosts, log_level } = meta as Record<string, unknown>;
+  const { root_id, vm_config, env, failure_policy, metering, fuel_budget, callout_hosts, log_level, shared_state } = meta as Record<string, unknown>;
+  if (shared_state !== undefined && shared_state !== "isolate" && shared_state !== "global") return 'shared_state must be "isolate" or "global"';
   if (metering !== undefined && typeof metering !== "boolean") return "metering must be true or false";
   if (fuel_budget !== undefined && !(Number.isSafeInteger(fuel_budget) && (fuel_budget as number) > 0)) return "fuel_budget must be a positive integer";
   if (callout_hosts !== undefined && !(Array.isArray(callout_hosts) && callout_hosts.every((h) => typeof h === "string"))) {

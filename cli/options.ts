@@ -30,6 +30,8 @@ export interface RunOptions extends BuildOptions {
   port: number;
   /** Pass workerd's `--verbose` (informational logs). */
   verbose: boolean;
+  /** `serve`: how many isolates of the gateway to run (ports `port` … `port + isolates - 1`). */
+  isolates?: number;
 }
 
 /** A parsed command line. */
@@ -65,6 +67,8 @@ Options:
                   cold start (default: off when $KONG_ADMIN_LISTEN is "off", else on)
   --ip ADDR       address to listen on, dev and serve (default: 127.0.0.1)
   --port N        port to listen on, dev and serve (default: 8787; 0 picks a free port with serve)
+  --isolates N    serve: run N isolates of the gateway on ports --port … --port+N-1, sharing
+                  one global state (default: 1)
   --verbose       serve: pass --verbose to workerd
   -h, --help      show this help
 `;
@@ -90,6 +94,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
         ip: { type: "string" },
         port: { type: "string" },
         verbose: { type: "boolean" },
+        isolates: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -115,8 +120,18 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       ip: nonEmpty(values.ip) ?? "127.0.0.1",
       port: portNumber(values.port ?? "8787"),
       verbose: values.verbose ?? false,
+      isolates: isolateCount(values.isolates ?? "1"),
     },
   };
+}
+
+/** Isolates `serve` runs; each is a workerd worker of its own, on its own port. */
+const MAX_ISOLATES = 16;
+
+function isolateCount(text: string): number {
+  const count = Number(text);
+  if (!/^\d+$/.test(text) || count < 1 || count > MAX_ISOLATES) throw new CliError(`--isolates must be a number from 1 to ${MAX_ISOLATES}, got "${text}"`);
+  return count;
 }
 
 function configPath(given: string | undefined): string {

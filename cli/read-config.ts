@@ -5,6 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import type { GatewayConfig } from "../config/model.ts";
+import { formatIssue } from "../config/errors.ts";
 import { validateFilterConfigSchema } from "../config/filter-schema.ts";
 import { loadDeclarativeConfig } from "../config/load.ts";
 import { CliError } from "./cli-error.ts";
@@ -24,14 +25,22 @@ export async function readGatewayConfig(configPath: string, filters: FiltersFold
     if (code === "EISDIR") throw new CliError(`declarative config '${configPath}' is a directory, not a file`);
     throw new CliError(`cannot read declarative config '${configPath}': ${(error as Error).message}`);
   }
-  return loadDeclarativeConfig(text, { fileName: configPath, filters, filtersDir, validateFilterConfig: validateFilterConfigSchema });
+  return loadDeclarativeConfig(text, {
+    fileName: configPath,
+    filters,
+    filtersDir,
+    validateFilterConfig: validateFilterConfigSchema,
+    // What a Kong export holds that the gateway does not run is named, not fatal.
+    onWarning: (warning) => console.warn(`warning: ${formatIssue(configPath, warning)}`),
+  });
 }
 
-/** Names of the filters the config's chains use, enabled or not, in order of first appearance. */
+/** Names of the filters the config's chains and filter plugins use, enabled or not, in order of first appearance. */
 export function usedFilterNames(config: GatewayConfig): string[] {
   const names = new Set<string>();
   for (const owner of [...config.services, ...config.routes]) {
     for (const entry of owner.filterChain?.filters ?? []) names.add(entry.name);
+    for (const plugin of owner.filterPlugins ?? []) names.add(plugin.filter.name);
   }
   return [...names];
 }

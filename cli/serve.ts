@@ -3,7 +3,7 @@
  * (8–16× the throughput of `wrangler dev`, see docs/workers-platform.md).
  * @module
  */
-import { writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { build, COMPATIBILITY_DATE } from "./build.ts";
@@ -12,7 +12,8 @@ import { onTerminationSignals, startChild, type RunningChild } from "./child-pro
 import { CliError } from "./cli-error.ts";
 import type { RunOptions } from "./options.ts";
 import { workerdBinary } from "./package-paths.ts";
-import { listenAddress, renderWorkerdConfig } from "./workerd-config.ts";
+import { TICK_PATH } from "../worker/state/binding.ts";
+import { listenAddress, preserveHostUpstreams, renderWorkerdConfig, socketName } from "./workerd-config.ts";
 
 /** How long workerd may take to open its socket before we give up. */
 const LISTEN_TIMEOUT_MS = 30_000;
@@ -23,6 +24,8 @@ const CONTROL_FD = 3;
 export interface RunningServer {
   /** Base URL, with the real port when `--port 0` was asked for. */
   url: string;
+  /** Base URL of each isolate (`--isolates N`); the first is `url`. */
+  urls: string[];
   /** Resolves with workerd's exit status. */
   exited: Promise<number>;
   /** Stops workerd (SIGTERM unless told otherwise). */
@@ -31,17 +34,24 @@ export interface RunningServer {
 
 /** Builds, bundles and starts workerd; resolves once it accepts connections. */
 export async function startServer(options: RunOptions): Promise<RunningServer> {
-  const { outDir } = await build(options);
+  const { outDir, config } = await build(options);
   const modules = await bundleWithWrangler(outDir);
   const capnp = join(outDir, "workerd.capnp");
-  const address = listenAddress(options.ip, options.port);
-  await writeFile(capnp, renderWorkerdConfig({ modules, compatibilityDate: COMPATIBILITY_DATE, address }));
+  const isolates = options.isolates ?? 1;
+  // Port 0 lets each socket pick its own free port; otherwise isolates take consecutive ports.
+  const addresses = Array.from({ length: isolates }, (_, index) => listenAddress(options.ip, options.port === 0 ? 0 : options.port + index));
+  const stateDir = join(outDir, "state");
+  await mkdir(stateDir, { recursive: true });
+  const upstreams = preserveHostUpstreams(config);
+  await writeFile(capnp, renderWorkerdConfig({ modules, compatibilityDate: COMPATIBILITY_DATE, addresses, stateDir, upstreams }));
 
-  const args = ["serve", capnp, `--control-fd=${CONTROL_FD}`, ...(options.verbose ? ["--verbose"] : [])];
+  const args = ["serve", capnp, `--control-fd=${CONTROL_FD}`, "--experimental", ...(options.verbose ? ["--verbose"] : [])];
   const workerd = startChild(workerdBinary(), args, { stdio: ["inherit", "inherit", "inherit", "pipe"] });
-  const port = await listeningPort(workerd, workerd.stdio[CONTROL_FD] as Readable);
+  const ports = await listeningPorts(workerd, workerd.stdio[CONTROL_FD] as Readable, isolates);
   const host = options.ip.includes(":") ? `[${options.ip}]` : options.ip;
-  return { url: `http://${host}:${port}`, exited: workerd.exited, stop: workerd.stop };
+  const urls = ports.map((port) => `http://${host}:${port}`);
+  await startPlugins(urls[0]);
+  return { url: urls[0], urls, exited: workerd.exited, stop: workerd.stop };
 }
 
 /**
@@ -54,7 +64,7 @@ export async function serve(options: RunOptions): Promise<number> {
   // ignored, and workerd keeps that disposition, so forwarding SIGINT would not stop it.
   const removeHandlers = onTerminationSignals(() => server.stop("SIGTERM"));
   try {
-    console.log(`proxy-wasm-workers serving ${options.config} on ${server.url}`);
+    console.log(`proxy-wasm-workers serving ${options.config} on ${server.urls.join(", ")}`);
     const status = await server.exited;
     // Stopped by our own forwarded signal: that is a normal end.
     return status === 128 + 15 ? 0 : status;
@@ -63,9 +73,22 @@ export async function serve(options: RunOptions): Promise<number> {
   }
 }
 
-/** Waits for workerd's listen event on the control pipe, failing if it exits or takes too long. */
-function listeningPort(workerd: RunningChild, control: Readable | null): Promise<number> {
-  return new Promise<number>((resolve, reject) => {
+/**
+ * Starts every plugin and arms the tick alarm, as the first alarm would: filters that work only
+ * through their ticks then run without waiting for a request. A failure is left to the log.
+ */
+async function startPlugins(url: string): Promise<void> {
+  try {
+    await (await fetch(url + TICK_PATH, { signal: AbortSignal.timeout(LISTEN_TIMEOUT_MS) })).arrayBuffer();
+  } catch {
+    // workerd printed why; serving goes on.
+  }
+}
+
+/** Waits for workerd's listen event of every socket, failing if it exits or takes too long. */
+function listeningPorts(workerd: RunningChild, control: Readable | null, sockets: number): Promise<number[]> {
+  const ports = new Map<string, number>();
+  return new Promise<number[]>((resolve, reject) => {
     let buffered = "";
     const timer = setTimeout(() => {
       workerd.stop();
@@ -74,10 +97,11 @@ function listeningPort(workerd: RunningChild, control: Readable | null): Promise
     control?.on("data", (chunk: Buffer) => {
       buffered += chunk.toString();
       for (const line of buffered.split("\n").slice(0, -1)) {
-        const event = JSON.parse(line) as { event?: string; port?: number };
-        if (event.event === "listen" && typeof event.port === "number") {
+        const event = JSON.parse(line) as { event?: string; socket?: string; port?: number };
+        if (event.event === "listen" && typeof event.port === "number") ports.set(event.socket ?? socketName(0), event.port);
+        if (ports.size === sockets) {
           clearTimeout(timer);
-          resolve(event.port);
+          resolve(Array.from({ length: sockets }, (_, index) => ports.get(socketName(index))!));
         }
       }
       buffered = buffered.slice(buffered.lastIndexOf("\n") + 1);

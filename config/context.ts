@@ -2,7 +2,8 @@
  * What every entity validator needs: the issue list and the filters the build can bundle.
  * @module
  */
-import type { FilterCatalog, FilterInfo } from "./model.ts";
+import type { FilterCatalog, FilterInfo, SharedStateScope } from "./model.ts";
+import type { DocPath } from "./yaml-source.ts";
 import type { IssueCollector } from "./issues.ts";
 
 /**
@@ -20,4 +21,9 @@ export interface LoadContext {
   filters: FilterCatalog;
   filtersDir: string;
   validateFilterConfig: FilterConfigValidator;
+  /**
+   * The `shared_state` each VM id (filter name) got first, and where: entries sharing a VM id
+   * share its state, so they must agree. Created on first use.
+   */
+  sharedStates?: Map<string, { scope: SharedStateScope; path: DocPath }>;
 }

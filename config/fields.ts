@@ -43,8 +43,14 @@ export function checkKnownFields(
   for (const key of Object.keys(fields)) {
     if (known.includes(key) || options.ignored?.includes(key)) continue;
     const why = options.unsupported?.[key];
+    // Exports (`kong config db_export`, decK) write unset fields as null or []: nothing asked for.
+    if (why !== undefined && isUnset(fields[key])) continue;
     issues.add([...path, key], why ?? "unknown field", { key: true });
   }
+}
+
+function isUnset(value: unknown): boolean {
+  return value === null || (Array.isArray(value) && value.length === 0);
 }
 
 /** Reads an optional string field. */

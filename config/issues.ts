@@ -10,6 +10,7 @@ import type { DocPath, YamlSource } from "./yaml-source.ts";
 export class IssueCollector {
   readonly #source: Pick<YamlSource, "lineOf">;
   readonly #issues: ConfigIssue[] = [];
+  readonly #warnings: ConfigIssue[] = [];
 
   constructor(source: Pick<YamlSource, "lineOf">) {
     this.#source = source;
@@ -23,6 +24,19 @@ export class IssueCollector {
   /** The line of `path`, for messages that point at another place ("first declared at line 3"). */
   lineOf(path: DocPath): number | null {
     return this.#source.lineOf(path);
+  }
+
+  /**
+   * Records something the gateway reads past without failing (an entity it does not support),
+   * so the operator hears about it with its path and line.
+   */
+  warn(path: DocPath, message: string, options?: { key?: boolean }): void {
+    this.#warnings.push({ path: formatPath(path), line: this.#source.lineOf(path, options), message });
+  }
+
+  /** Warnings in document order. */
+  warnings(): ConfigIssue[] {
+    return [...this.#warnings].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   }
 
   get count(): number {

@@ -6,6 +6,7 @@
 import { acceptAnyFilterConfig } from "./context.ts";
 import type { FilterConfigValidator, LoadContext } from "./context.ts";
 import { ConfigError } from "./errors.ts";
+import type { ConfigIssue } from "./errors.ts";
 import { asRecord, checkKnownFields } from "./fields.ts";
 import { deriveId } from "./ids.ts";
 import { IssueCollector } from "./issues.ts";
@@ -14,6 +15,8 @@ import { readFilterChain } from "./validate-filter-chain.ts";
 import type { EntityReference, FilterChainDraft } from "./validate-filter-chain.ts";
 import { readRoute } from "./validate-route.ts";
 import type { RouteDraft } from "./validate-route.ts";
+import { compareFilterPlugins, namesFilter, readFilterPlugin } from "./validate-plugin.ts";
+import type { PluginDraft } from "./validate-plugin.ts";
 import { readService } from "./validate-service.ts";
 import type { ServiceDraft } from "./validate-service.ts";
 import { parseYamlSource } from "./yaml-source.ts";
@@ -31,14 +34,19 @@ export interface LoadOptions {
   filtersDir: string;
   /** Validates JSON `config` of filters with a `config_schema`; defaults to accepting everything. */
   validateFilterConfig?: FilterConfigValidator;
+  /**
+   * Hears about what the gateway reads past (consumers, upstreams, Lua plugins …), each with
+   * its path and line, in document order; they do not fail the load.
+   */
+  onWarning?: (warning: ConfigIssue) => void;
 }
 
 /** The `_format_version` values Kong 3.x reads. */
 export const FORMAT_VERSIONS = ["1.1", "2.1", "3.0"] as const;
 
-const TOP_LEVEL = ["_format_version", "_transform", "_comment", "_workspace", "services", "routes", "filter_chains"];
+const TOP_LEVEL = ["_format_version", "_transform", "_comment", "_workspace", "_info", "_konnect", "services", "routes", "filter_chains", "plugins"];
 const UNSUPPORTED_ENTITIES = [
-  "plugins", "consumers", "upstreams", "targets", "certificates", "ca_certificates", "snis", "vaults",
+  "consumers", "upstreams", "targets", "certificates", "ca_certificates", "snis", "vaults",
   "keys", "key_sets", "parameters", "acls", "basicauth_credentials", "keyauth_credentials", "jwt_secrets",
   "hmacauth_credentials", "oauth2_credentials", "mtls_auth_credentials", "consumer_groups",
 ];
@@ -59,6 +67,7 @@ export function loadDeclarativeConfig(text: string, options: LoadOptions): Gatew
   };
   const config = buildConfig(ctx, parsed.source.value);
   if (issues.count > 0 || config === null) throw new ConfigError(options.fileName, issues.list());
+  for (const warning of issues.warnings()) options.onWarning?.(warning);
   return config;
 }
 
@@ -69,14 +78,23 @@ function buildConfig(ctx: LoadContext, value: unknown): GatewayConfig | null {
   }
   const root = asRecord(ctx.issues, [], value);
   if (!root) return null;
-  const unsupported = Object.fromEntries(UNSUPPORTED_ENTITIES.map((k) => [k, `entity type '${k}' is not supported by this gateway`]));
-  unsupported.plugins = "plugins are not supported by this gateway; use filter_chains";
-  checkKnownFields(ctx.issues, [], root, TOP_LEVEL, { unsupported });
+  checkKnownFields(ctx.issues, [], root, [...TOP_LEVEL, ...UNSUPPORTED_ENTITIES]);
+  warnUnsupportedEntities(ctx, root);
   const formatVersion = readFormatVersion(ctx, root._format_version);
 
   const services: ServiceDraft[] = [];
   const routes: { draft: RouteDraft; service: number | null }[] = [];
   const chains: { draft: FilterChainDraft; owner: Owner | null }[] = [];
+  const plugins: { draft: PluginDraft; owner: Owner | null }[] = [];
+  const readPlugin = (path: DocPath, item: unknown, owner: Owner | null): PluginDraft | null => {
+    if (!namesFilter(ctx, item)) {
+      notAFilter(ctx, path, item);
+      return null;
+    }
+    const draft = readFilterPlugin(ctx, path, item, owner?.kind ?? null);
+    if (draft && owner) plugins.push({ draft, owner });
+    return draft;
+  };
 
   listAt(ctx, ["services"], root.services).forEach((item, index) => {
     const draft = readService(ctx, ["services", index], item);
@@ -90,6 +108,9 @@ function buildConfig(ctx: LoadContext, value: unknown): GatewayConfig | null {
     draft.chains.forEach((chainValue, chainIndex) => {
       const chain = readFilterChain(ctx, [...draft.path, "filter_chains", chainIndex], chainValue, true);
       if (chain) chains.push({ draft: chain, owner: { kind: "service", index: serviceIndex } });
+    });
+    draft.plugins.forEach((plugin, pluginIndex) => {
+      readPlugin([...draft.path, "plugins", pluginIndex], plugin, { kind: "service", index: serviceIndex });
     });
   });
 
@@ -109,6 +130,9 @@ function buildConfig(ctx: LoadContext, value: unknown): GatewayConfig | null {
       const chain = readFilterChain(ctx, [...draft.path, "filter_chains", chainIndex], chainValue, true);
       if (chain) chains.push({ draft: chain, owner: { kind: "route", index } });
     });
+    draft.plugins.forEach((plugin, pluginIndex) => {
+      readPlugin([...draft.path, "plugins", pluginIndex], plugin, { kind: "route", index });
+    });
   });
 
   listAt(ctx, ["filter_chains"], root.filter_chains).forEach((item, index) => {
@@ -125,9 +149,24 @@ function buildConfig(ctx: LoadContext, value: unknown): GatewayConfig | null {
     chains.push({ draft, owner });
   });
 
+  listAt(ctx, ["plugins"], root.plugins).forEach((item, index) => {
+    const draft = readPlugin(["plugins", index], item, null);
+    if (!draft) return;
+    let owner: Owner | null = null;
+    if (draft.service) {
+      const found = resolve(ctx, [...draft.path, "service"], draft.service, "services", serviceKeys(services));
+      if (found !== null) owner = { kind: "service", index: found };
+    } else if (draft.route) {
+      const found = resolve(ctx, [...draft.path, "route"], draft.route, "routes", entityKeys(routeDrafts.map((d) => d.route)));
+      if (found !== null) owner = { kind: "route", index: found };
+    }
+    if (owner) plugins.push({ draft, owner });
+  });
+
   checkUnique(ctx, "services", services.map((s) => ({ path: s.path, id: s.service.id, name: s.service.name })));
   checkUnique(ctx, "routes", routeDrafts.map((r) => ({ path: r.path, id: r.route.id, name: r.route.name })));
   attachChains(ctx, chains, services, routeDrafts);
+  attachPlugins(ctx, plugins, services, routeDrafts);
 
   return {
     formatVersion: formatVersion ?? "3.0",
@@ -238,4 +277,58 @@ function attachChains(
     entity.filterChain = chain;
   }
   checkUnique(ctx, "filter_chains", owned);
+}
+
+/** A plugin whose name is no filter of the folder: a Lua plugin, which this gateway cannot run. */
+function notAFilter(ctx: LoadContext, path: DocPath, item: unknown): void {
+  const name = typeof item === "object" && item !== null && "name" in item ? (item as { name: unknown }).name : undefined;
+  if (typeof name !== "string") {
+    ctx.issues.add([...path, "name"], name === undefined || name === null ? "required field missing" : "expected a string");
+    return;
+  }
+  ctx.issues.warn(path, `plugin '${name}' is not a filter of the filters folder (${ctx.filtersDir}): Lua plugins are not supported, ignored`);
+}
+
+/** Entities a Kong export may hold that this gateway does not run: each is named, then ignored. */
+function warnUnsupportedEntities(ctx: LoadContext, root: Record<string, unknown>): void {
+  for (const kind of UNSUPPORTED_ENTITIES) {
+    const value = root[kind];
+    if (value === undefined || value === null) continue;
+    const message = `entity type '${kind}' is not supported by this gateway, ignored`;
+    if (Array.isArray(value) && value.length > 0) value.forEach((_, index) => ctx.issues.warn([kind, index], message));
+    else if (!Array.isArray(value)) ctx.issues.warn([kind], message, { key: true });
+  }
+}
+
+/**
+ * Gives each filter plugin its id and attaches it to its service or route, in Kong 3.10's
+ * order; an entity holds at most one plugin of a name, as in Kong.
+ */
+function attachPlugins(
+  ctx: LoadContext,
+  plugins: readonly { draft: PluginDraft; owner: Owner | null }[],
+  services: readonly ServiceDraft[],
+  routes: readonly RouteDraft[],
+): void {
+  const byEntity = new Map<ServiceDraft["service"] | RouteDraft["route"], { id: string; name: string; updatedAt: number; createdAt: number; filter: PluginDraft["entry"] }[]>();
+  const all: { path: DocPath; id: string; name: string | null }[] = [];
+  for (const { draft, owner } of plugins) {
+    if (owner === null) continue;
+    const entity = owner.kind === "service" ? services[owner.index].service : routes[owner.index].route;
+    const list = byEntity.get(entity) ?? [];
+    const name = draft.entry.name;
+    if (list.some((other) => other.name === name)) {
+      const label = entity.name === null ? entity.id : `"${entity.name}"`;
+      ctx.issues.add(draft.path, `unique constraint violation: ${owner.kind} ${label} already has a plugin named '${name}'`);
+      continue;
+    }
+    const id = draft.id ?? deriveId("plugin", `${owner.kind}:${entity.id}:${name}`);
+    list.push({ id, name, updatedAt: draft.updatedAt, createdAt: draft.createdAt, filter: draft.entry });
+    byEntity.set(entity, list);
+    all.push({ path: draft.path, id, name: null });
+  }
+  checkUnique(ctx, "plugins", all);
+  for (const [entity, list] of byEntity) {
+    entity.filterPlugins = list.sort(compareFilterPlugins).map(({ id, filter }) => ({ id, filter }));
+  }
 }

@@ -32,10 +32,26 @@ export interface FilterEntry {
   logLevel: FilterLogLevel | null;
   /** Fuel per callback of this plugin when its module is metered; null = the gateway's. */
   fuelBudget: number | null;
+  /**
+   * Where shared data and shared queues live: `isolate` (in memory, per isolate, synchronous) or
+   * `global` (Durable Objects, one consistent store for the whole deployment).
+   */
+  sharedState: SharedStateScope;
 }
+
+export type SharedStateScope = "isolate" | "global";
 
 /** A Proxy-Wasm log level by name (`trace` … `critical`). */
 export type FilterLogLevel = (typeof LOG_LEVEL_NAMES)[number];
+
+/**
+ * A Kong 3.9 plugin entity whose name is a filter: that filter attached to one service or
+ * route, after the filters of its chain entity.
+ */
+export interface FilterPlugin {
+  id: string;
+  filter: FilterEntry;
+}
 
 /** A Kong `filter_chains` entity attached to one service or one route. */
 export interface FilterChain {
@@ -61,6 +77,8 @@ export interface ServiceConfig {
   readTimeout: number;
   enabled: boolean;
   filterChain: FilterChain | null;
+  /** Filters configured as plugins, in Kong 3.10's order (name, updated_at, created_at, id). */
+  filterPlugins: FilterPlugin[];
 }
 
 export type PathHandling = "v0" | "v1";
@@ -83,6 +101,8 @@ export interface RouteConfig {
   /** What an http request to an https-only route gets: 426, or a redirect (301, 302, 307, 308). */
   httpsRedirectStatusCode: number;
   filterChain: FilterChain | null;
+  /** Filters configured as plugins, in Kong 3.10's order (name, updated_at, created_at, id). */
+  filterPlugins: FilterPlugin[];
 }
 
 export interface GatewayConfig {
@@ -110,6 +130,7 @@ export interface FilterMeta {
   metering?: boolean;
   /** Fuel per callback for this filter's plugins (default: the gateway's). */
   fuel_budget?: number;
+  shared_state?: SharedStateScope;
 }
 
 /** The filters a config may use, by name. */

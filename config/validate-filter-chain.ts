@@ -8,9 +8,9 @@ import type { LoadContext } from "./context.ts";
 import { asRecord, checkKnownFields, kindOf, readBoolean, readEnum, readString, readStringMap, readStringArray, readInteger } from "./fields.ts";
 import type { Fields } from "./fields.ts";
 import { isUuid } from "./ids.ts";
-import type { FailurePolicy, FilterEntry, FilterInfo } from "./model.ts";
+import type { FailurePolicy, FilterEntry, FilterInfo, SharedStateScope } from "./model.ts";
 import { nameProblem } from "./validate-values.ts";
-import type { DocPath } from "./yaml-source.ts";
+import { formatPath, type DocPath } from "./yaml-source.ts";
 
 /** A foreign key as written in the document: `service: billing`, `{ name: billing }`, `{ id: ... }`. */
 export interface EntityReference {
@@ -30,9 +30,9 @@ export interface FilterChainDraft {
 }
 
 const CHAIN_FIELDS = ["id", "name", "enabled", "filters"] as const;
-const FILTER_FIELDS = ["name", "config", "enabled", "root_id", "vm_config", "env", "failure_policy", "callout_hosts", "log_level", "fuel_budget"] as const;
 const IGNORED = ["tags", "created_at", "updated_at"] as const;
 const FAILURE_POLICIES: readonly FailurePolicy[] = ["fail_closed", "fail_open"];
+const SHARED_STATE_SCOPES: readonly SharedStateScope[] = ["isolate", "global"];
 
 /** Reads a foreign-key reference (`service:` / `route:` of a top-level entity). */
 export function readReference(ctx: LoadContext, path: DocPath, value: unknown): EntityReference | null {
@@ -130,10 +130,17 @@ function readFilters(ctx: LoadContext, chainPath: DocPath, chain: Fields): Filte
   return out;
 }
 
-function readFilterEntry(ctx: LoadContext, path: DocPath, value: unknown): FilterEntry | null {
+/** The fields of a filter entry (Kong's `name`, `config`, `enabled` and the Envoy-style extras). */
+export const FILTER_FIELDS = ["name", "config", "enabled", "root_id", "vm_config", "env", "failure_policy", "callout_hosts", "log_level", "fuel_budget", "shared_state"] as const;
+
+/**
+ * Reads one filter entry. `knownFields: false` leaves the check for unknown fields to the
+ * caller (a plugin entity, which has more fields than an entry).
+ */
+export function readFilterEntry(ctx: LoadContext, path: DocPath, value: unknown, knownFields = true): FilterEntry | null {
   const fields = asRecord(ctx.issues, path, value);
   if (!fields) return null;
-  checkKnownFields(ctx.issues, path, fields, FILTER_FIELDS);
+  if (knownFields) checkKnownFields(ctx.issues, path, fields, FILTER_FIELDS);
   const name = fields.name;
   if (name === undefined || name === null) {
     ctx.issues.add([...path, "name"], "required field missing");
@@ -168,7 +175,27 @@ function readFilterEntry(ctx: LoadContext, path: DocPath, value: unknown): Filte
     fuelBudget:
       fields.fuel_budget === undefined ? (meta.fuel_budget ?? null) : readInteger(ctx.issues, path, fields, "fuel_budget", 0, { min: 1, max: Number.MAX_SAFE_INTEGER }) || null,
     logLevel: fields.log_level === undefined ? (meta.log_level ?? null) : readEnum(ctx.issues, path, fields, "log_level", LOG_LEVEL_NAMES, "info"),
+    sharedState: readSharedState(ctx, path, fields, name, meta.shared_state ?? "isolate"),
   };
+}
+
+/**
+ * `shared_state`: `isolate` or `global`. Entries of one filter share a VM id, and with it their
+ * shared data and queues, so they must agree on where those live.
+ */
+function readSharedState(ctx: LoadContext, path: DocPath, fields: Fields, vmId: string, fallback: SharedStateScope): SharedStateScope {
+  const scope = readEnum(ctx.issues, path, fields, "shared_state", SHARED_STATE_SCOPES, fallback);
+  const where = fields.shared_state === undefined ? path : [...path, "shared_state"];
+  ctx.sharedStates ??= new Map();
+  const first = ctx.sharedStates.get(vmId);
+  if (first === undefined) ctx.sharedStates.set(vmId, { scope, path: where });
+  else if (first.scope !== scope) {
+    ctx.issues.add(
+      where,
+      `shared_state "${scope}" disagrees with "${first.scope}" at ${formatPath(first.path)}: entries of filter "${vmId}" share one VM id and must use the same shared_state`,
+    );
+  }
+  return scope;
 }
 
 /** `callout_hosts`: `host` or `host:port` entries, lower-cased. */

@@ -30,11 +30,13 @@ export interface RouteDraft {
   /** The `service:` reference of a top-level route. */
   serviceRef: EntityReference | null;
   chains: unknown[];
+  /** Raw nested `plugins` items, read by the loader. */
+  plugins: unknown[];
 }
 
 const FIELDS = [
   "id", "name", "paths", "hosts", "methods", "headers", "protocols", "strip_path",
-  "preserve_host", "path_handling", "regex_priority", "https_redirect_status_code", "filter_chains",
+  "preserve_host", "path_handling", "regex_priority", "https_redirect_status_code", "filter_chains", "plugins",
 ] as const;
 const IGNORED = [
   "tags", "created_at", "updated_at", "request_buffering", "response_buffering",
@@ -46,7 +48,6 @@ const UNSUPPORTED = {
   destinations: "cannot set 'destinations' when 'protocols' is 'http' or 'https'",
   expression: NOT_HERE,
   priority: NOT_HERE,
-  plugins: "plugins are not supported by this gateway; use filter_chains",
 };
 const PROTOCOLS = ["http", "https"];
 const PATH_HANDLING: readonly PathHandling[] = ["v0", "v1"];
@@ -90,7 +91,8 @@ export function readRoute(ctx: LoadContext, path: DocPath, value: unknown, neste
     path,
     givenId: readId(ctx, path, fields),
     serviceRef,
-    chains: readChains(ctx, path, fields),
+    chains: readList(ctx, path, fields, "filter_chains"),
+    plugins: readList(ctx, path, fields, "plugins"),
     route: {
       id: "",
       name,
@@ -106,6 +108,7 @@ export function readRoute(ctx: LoadContext, path: DocPath, value: unknown, neste
       regexPriority: readInteger(ctx.issues, path, fields, "regex_priority", 0, INT32),
       httpsRedirectStatusCode: readRedirectCode(ctx, path, fields),
       filterChain: null,
+      filterPlugins: [],
     },
   };
 }
@@ -160,10 +163,10 @@ function readHeaders(ctx: LoadContext, path: DocPath, fields: Fields): Record<st
   return out;
 }
 
-function readChains(ctx: LoadContext, path: DocPath, fields: Fields): unknown[] {
-  const value = fields.filter_chains;
+function readList(ctx: LoadContext, path: DocPath, fields: Fields, key: string): unknown[] {
+  const value = fields[key];
   if (value === undefined || value === null) return [];
   if (Array.isArray(value)) return value;
-  ctx.issues.add([...path, "filter_chains"], "expected an array");
+  ctx.issues.add([...path, key], "expected an array");
   return [];
 }

@@ -16,14 +16,15 @@ export interface ServiceDraft {
   path: DocPath;
   givenId: string | null;
   service: ServiceConfig;
-  /** Raw nested `routes` and `filter_chains` items, read by the loader with their paths. */
+  /** Raw nested `routes`, `filter_chains` and `plugins` items, read by the loader with their paths. */
   routes: unknown[];
   chains: unknown[];
+  plugins: unknown[];
 }
 
 const FIELDS = [
   "id", "name", "url", "protocol", "host", "port", "path", "retries",
-  "connect_timeout", "write_timeout", "read_timeout", "enabled", "routes", "filter_chains",
+  "connect_timeout", "write_timeout", "read_timeout", "enabled", "routes", "filter_chains", "plugins",
 ] as const;
 const IGNORED = ["tags", "created_at", "updated_at"] as const;
 const NOT_HERE = "not supported by this gateway";
@@ -32,7 +33,6 @@ const UNSUPPORTED = {
   tls_verify_depth: NOT_HERE,
   ca_certificates: NOT_HERE,
   client_certificate: NOT_HERE,
-  plugins: "plugins are not supported by this gateway; use filter_chains",
 };
 const PROTOCOLS: readonly ServiceProtocol[] = ["http", "https"];
 const TIMEOUT = { min: 1, max: 2147483646 };
@@ -63,9 +63,11 @@ export function readService(ctx: LoadContext, path: DocPath, value: unknown): Se
       readTimeout: readInteger(ctx.issues, path, fields, "read_timeout", 60000, TIMEOUT),
       enabled: readBoolean(ctx.issues, path, fields, "enabled", true),
       filterChain: null,
+      filterPlugins: [],
     },
     routes: readNestedList(ctx, path, fields, "routes"),
     chains: readNestedList(ctx, path, fields, "filter_chains"),
+    plugins: readNestedList(ctx, path, fields, "plugins"),
   };
 }
 

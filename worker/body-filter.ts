@@ -82,8 +82,9 @@ class GrowingBytes {
 
 function bodyAccess(exchange: HttpExchange, direction: Direction) {
   return {
-    set(bytes: Uint8Array) {
+    set(bytes: Uint8Array, ended: boolean) {
       exchange.phase = direction === "request" ? "request_body" : "response_body";
+      exchange.bodyEnded = ended;
       if (direction === "request") exchange.requestBody = bytes;
       else exchange.responseBody = bytes;
     },
@@ -109,13 +110,24 @@ export async function filterWholeBody(
   const access = bodyAccess(exchange, direction);
   let data = body;
   for (let i = 0; i < chain.size; i++) {
-    access.set(data);
+    access.set(data, true);
     const result = await chain.body(i, direction, data.length, true);
     // A local response replaces a response once; while that replacement is sent, another is ignored.
     if (typeof result !== "number" && !(ignoreLocalResponses && result.kind === "local_response")) throw new BodyStopped(result);
     data = access.get();
   }
+  dropTrailers(exchange, direction);
   return data;
+}
+
+/**
+ * Trailers filters added at the end of a body are accepted (Envoy accepts them) but a worker
+ * can send none, neither on a `fetch` nor on a `Response`: they are dropped with a debug log.
+ */
+function dropTrailers(exchange: HttpExchange, direction: Direction): void {
+  const trailers = direction === "request" ? exchange.requestTrailers : exchange.responseTrailers;
+  if (trailers === null || trailers.count === 0) return;
+  console.debug(`[proxy-wasm] [debug] ${trailers.count} ${direction} trailer(s) added by filters dropped: Workers cannot send trailers`);
 }
 
 /** A body stream whose chunks have passed the chain's body callbacks. */
@@ -149,7 +161,7 @@ export function filteredBody(
       if (body.length > options.bufferLimit) {
         throw new BodyStopped({ kind: "too_large", filter: `#${i + 1}`, limit: options.bufferLimit });
       }
-      access.set(body);
+      access.set(body, endOfStream);
       const outcome = await chain.body(i, direction, body.length, endOfStream);
       if (typeof outcome !== "number" && !(options.ignoreLocalResponses && outcome.kind === "local_response")) throw new BodyStopped(outcome);
       const result = typeof outcome === "number" ? outcome : Action.Continue;
@@ -174,6 +186,7 @@ export function filteredBody(
             const out = await run(done ? EMPTY : value, done);
             if (out.length > 0) controller.enqueue(out);
             if (done) {
+              dropTrailers(exchange, direction);
               controller.close();
               end();
               return;

@@ -8,6 +8,7 @@ import type { LocalResponse, ResumeOutcome } from "../abi/context.ts";
 import { VmFailure } from "../abi/errors.ts";
 import type { HttpExchange } from "../abi/exchange.ts";
 import type { Plugin } from "../abi/plugin.ts";
+import { andThen, type MaybePromise } from "../abi/maybe-async.ts";
 import type { HttpStream } from "../abi/stream.ts";
 import { Action } from "../abi/types.ts";
 import type { FailurePolicy } from "../config/model.ts";
@@ -40,6 +41,11 @@ interface Member {
 const CONTINUE: PhaseOutcome = { kind: "continue" };
 /** A callback paused and nothing has resumed it yet. */
 const PAUSED = Symbol("paused");
+/** A member of a phase is done; the phase goes on with the next one. */
+const NEXT = Symbol("next");
+
+/** A stream callback of one phase. */
+type PhaseCallback = (stream: HttpStream) => MaybePromise<Action>;
 
 export class ChainRun {
   readonly #members: Member[];
@@ -84,7 +90,7 @@ export class ChainRun {
     const member = this.#members[index];
     if (member.skipped || member.stream === null) return Action.Continue;
     const stream = member.stream;
-    const action = this.#guard(member, () => (direction === "request" ? stream.onRequestBody(size, endOfStream) : stream.onResponseBody(size, endOfStream)));
+    const action = await this.#guard(member, () => (direction === "request" ? stream.onRequestBody(size, endOfStream) : stream.onResponseBody(size, endOfStream)));
     if (typeof action !== "number") return action;
     if (member.skipped) return Action.Continue;
     let settled = this.#decide(member, direction, action);
@@ -95,38 +101,53 @@ export class ChainRun {
     return settled.kind === "continue" ? Action.Continue : settled;
   }
 
-  /** `on_done`, `on_log`, `on_delete` for every stream of the request. */
-  finish(): void {
-    for (const member of this.#members) member.stream?.finish();
+  /**
+   * `on_done`, `on_log`, `on_delete` for every stream of the request; a promise when a VM with
+   * global state has teardown to run (it may wait for the state service).
+   */
+  finish(): void | Promise<unknown> {
+    let waiting: Promise<unknown>[] | null = null;
+    for (const member of this.#members) {
+      const finished = member.stream?.finish();
+      if (finished instanceof Promise) (waiting ??= []).push(finished);
+    }
+    if (waiting) return Promise.all(waiting);
   }
 
-  #phase(direction: Direction, run: (stream: HttpStream) => Action, from: number): PhaseOutcome | Promise<PhaseOutcome> {
+  #phase(direction: Direction, run: PhaseCallback, from: number): PhaseOutcome | Promise<PhaseOutcome> {
     for (let index = from; index < this.#members.length; index++) {
-      const member = this.#members[index];
-      if (member.skipped) continue;
-      if (member.stream === null) {
-        const created = this.#guard(member, () => {
-          member.stream = member.chain.plugin.createStream(this.#exchange);
-          return Action.Continue;
-        });
-        if (typeof created !== "number") return created;
-        if (member.skipped) continue;
-      }
-      const stream = member.stream!;
-      const action = this.#guard(member, () => run(stream));
-      if (typeof action !== "number") return action;
-      if (member.skipped) continue;
-      const settled = this.#decide(member, direction, action);
-      if (settled === PAUSED) return this.#resumePhase(member, direction, run, index);
-      if (settled !== CONTINUE) return settled;
+      const step = this.#step(this.#members[index], direction, run);
+      if (step instanceof Promise) return step.then((outcome) => (outcome === NEXT ? this.#phase(direction, run, index + 1) : outcome));
+      if (step !== NEXT) return step;
     }
     return CONTINUE;
   }
 
-  /** Waits for a paused member, then runs the rest of the phase. */
-  async #resumePhase(member: Member, direction: Direction, run: (stream: HttpStream) => Action, index: number): Promise<PhaseOutcome> {
-    const resumed = await this.#waitForResume(member, direction);
-    return resumed === CONTINUE ? this.#phase(direction, run, index + 1) : resumed;
+  /** One member's part of a phase: its stream is created when the request first reaches it. */
+  #step(member: Member, direction: Direction, run: PhaseCallback): MaybePromise<PhaseOutcome | typeof NEXT> {
+    if (member.skipped) return NEXT;
+    if (member.stream !== null) return this.#runMember(member, direction, run);
+    const created = this.#guard(member, () =>
+      andThen(member.chain.plugin.openStream(this.#exchange), (stream) => {
+        member.stream = stream;
+        return Action.Continue;
+      }),
+    );
+    return andThen(created, (result) => {
+      if (typeof result !== "number") return result;
+      return member.skipped ? NEXT : this.#runMember(member, direction, run);
+    });
+  }
+
+  #runMember(member: Member, direction: Direction, run: PhaseCallback): MaybePromise<PhaseOutcome | typeof NEXT> {
+    const stream = member.stream!;
+    return andThen(this.#guard(member, () => run(stream)), (action) => {
+      if (typeof action !== "number") return action;
+      if (member.skipped) return NEXT;
+      const settled = this.#decide(member, direction, action);
+      if (settled === PAUSED) return this.#waitForResume(member, direction).then((resumed) => (resumed === CONTINUE ? NEXT : resumed));
+      return settled === CONTINUE ? NEXT : settled;
+    });
   }
 
   /**
@@ -135,6 +156,8 @@ export class ChainRun {
    */
   #decide(member: Member, direction: Direction, action: Action): PhaseOutcome | typeof PAUSED {
     const stream = member.stream!;
+    const stateFailure = stream.effects.stateFailure;
+    if (stateFailure !== null) return this.#stateFailed(member, stateFailure);
     if (stream.effects.closeRequested) return { kind: "closed", filter: stream.vm.filter };
     const local = stream.effects.takeLocalResponse();
     if (local) return { kind: "local_response", response: local };
@@ -156,17 +179,31 @@ export class ChainRun {
     return { kind: "failed", failure: stream.vm.failure };
   }
 
+  /** A global state call failed during the callback: the plugin's failure_policy decides. */
+  #stateFailed(member: Member, reason: string): PhaseOutcome {
+    if (member.chain.failurePolicy === "fail_open") {
+      member.skipped = true;
+      return CONTINUE;
+    }
+    const name = member.chain.plugin.settings.name;
+    return { kind: "failed", failure: new VmFailure("state", name, "global state", reason) };
+  }
+
   /** Runs guest code of one member, applying its failure policy. */
-  #guard(member: Member, run: () => Action): Action | StopOutcome {
-    try {
-      return run();
-    } catch (error) {
+  #guard(member: Member, run: () => MaybePromise<Action>): MaybePromise<Action | StopOutcome> {
+    const failed = (error: unknown): Action | StopOutcome => {
       const failure = error instanceof VmFailure ? error : new VmFailure("runtime", member.chain.plugin.settings.name, "host", error);
       if (member.chain.failurePolicy === "fail_open") {
         member.skipped = true;
         return Action.Continue;
       }
       return { kind: "failed", failure };
+    };
+    try {
+      const action = run();
+      return action instanceof Promise ? action.catch(failed) : action;
+    } catch (error) {
+      return failed(error);
     }
   }
 }

@@ -9,19 +9,34 @@ import type { GatewayBundle } from "./bundle.ts";
 import { consoleHost } from "./console-host.ts";
 import { Gateway } from "./gateway.ts";
 import { optionsFromBindings, type GatewayOptionBindings } from "./options.ts";
+import { globalStateAccess, type StateNamespace } from "./state/state-service.ts";
+import { answerTick, isTickRequest, TickAlarm } from "./ticks-endpoint.ts";
 
-export function createGatewayOnlyWorker(bundle: GatewayBundle): ExportedHandler<GatewayOptionBindings> {
+export { ProxyWasmState } from "./state/state-object.ts";
+
+interface GatewayOnlyEnv extends GatewayOptionBindings {
+  PROXY_WASM_STATE?: StateNamespace;
+}
+
+export function createGatewayOnlyWorker(bundle: GatewayBundle): ExportedHandler<GatewayOnlyEnv> {
   let gateway: Gateway | null = null;
   // Bindings are known only per request, so the gateway is built on first use with the bindings of then.
-  const running = (env: GatewayOptionBindings | undefined): Gateway => {
+  const running = (env: GatewayOnlyEnv | undefined): Gateway => {
     if (gateway === null) {
       const options = optionsFromBindings(env);
-      gateway = new Gateway(bundle.config, bundle.modules, consoleHost(options.logLevel), options);
+      const globalState = globalStateAccess(env?.PROXY_WASM_STATE, options.stateShards, options.stateTimeoutMs);
+      gateway = new Gateway(bundle.config, bundle.modules, consoleHost(options.logLevel), options, globalState);
     }
     return gateway;
   };
+  const ticks = new TickAlarm();
   return {
-    fetch: (request, env, ctx) => running(env).handle(request, ctx),
+    fetch(request, env, ctx) {
+      const gateway = running(env);
+      if (isTickRequest(request)) return answerTick(gateway, ticks, env.PROXY_WASM_STATE, ctx);
+      ticks.keepArmed(gateway, env.PROXY_WASM_STATE, ctx);
+      return gateway.handle(request, ctx);
+    },
     /** A cron trigger (`[triggers] crons` in wrangler.toml) runs the filters' due ticks. */
     scheduled: (_controller, env) => running(env).scheduled(),
   };

@@ -6,13 +6,16 @@
 import { planChain } from "../config/chain-plan.ts";
 import type { FilterEntry, GatewayConfig } from "../config/model.ts";
 import { compileRouter, type Router } from "../config/router.ts";
+import type { GlobalStateAccess } from "../abi/global-state.ts";
+import { pollGlobalQueues, receivesGlobalQueues } from "../abi/global-queues.ts";
 import type { VmHost } from "../abi/host-api.ts";
+import type { Plugin } from "../abi/plugin.ts";
 import { runTickIfDue } from "../abi/timers.ts";
 import { LogLevel } from "../abi/types.ts";
 import type { ChainPlugin } from "./chain.ts";
 import { httpsRequired, kongError } from "./kong-errors.ts";
 import { DEFAULT_OPTIONS, type GatewayOptions } from "./options.ts";
-import { PluginPool } from "./plugin-pool.ts";
+import { PluginPool, type PluginSlot } from "./plugin-pool.ts";
 import { passthrough, proxy } from "./proxy.ts";
 
 /** A chain entry with the key its plugin is pooled under. */
@@ -38,19 +41,36 @@ export class Gateway {
   readonly #host: VmHost;
   readonly #options: GatewayOptions;
 
-  constructor(config: GatewayConfig, modules: Readonly<Record<string, WebAssembly.Module>>, host: VmHost, options: Partial<GatewayOptions> = {}) {
+  /** When global queues were last polled for items other isolates enqueued. */
+  #queuesPolledAt = 0;
+  /** Requests in flight through ticking plugins: while there are any, a timer runs due ticks. */
+  #ticking = 0;
+  /** When the pending tick timer fires (0: none); a timer of a request that ended may never fire. */
+  #tickTimerDue = 0;
+
+  constructor(
+    config: GatewayConfig,
+    modules: Readonly<Record<string, WebAssembly.Module>>,
+    host: VmHost,
+    options: Partial<GatewayOptions> = {},
+    globalState: GlobalStateAccess | null = null,
+  ) {
     this.#config = config;
     this.#router = compileRouter(config);
     this.#host = host;
     this.#options = { ...DEFAULT_OPTIONS, ...options };
-    this.#pool = new PluginPool(config, modules, host, this.#options);
-    this.#plans = config.routes.map((_, routeIndex) =>
-      planChain(config, routeIndex).map(({ filter, from }) => {
-        const owner = from === "service" ? config.services[config.routes[routeIndex].service!] : config.routes[routeIndex];
-        const position = owner.filterChain!.filters.indexOf(filter);
-        return { key: `${from}:${owner.id}:${position}`, entry: filter };
-      }),
-    );
+    this.#pool = new PluginPool(config, modules, host, this.#options, globalState);
+    this.#plans = config.routes.map((_, routeIndex) => planChain(config, routeIndex).map(({ filter, key }) => ({ key, entry: filter })));
+  }
+
+  /** The shortest tick period of the started plugins (0: none ticks). */
+  get tickPeriodMs(): number {
+    let shortest = 0;
+    for (const plugin of this.#pool.plugins) {
+      const period = plugin.root.tickPeriodMs;
+      if (period > 0 && (shortest === 0 || period < shortest)) shortest = period;
+    }
+    return shortest;
   }
 
   get config(): GatewayConfig {
@@ -61,24 +81,74 @@ export class Gateway {
    * The cron entry: starts every plugin of the config (so a filter that only works through its
    * ticks runs without waiting for a request), then runs the ticks that are due.
    */
-  scheduled(): void {
-    for (const plan of this.#plans) for (const { key, entry } of plan) this.#pool.get(key, entry);
-    this.runDueTicks();
+  async scheduled(): Promise<void> {
+    const starting: Promise<PluginSlot>[] = [];
+    for (const plan of this.#plans) {
+      for (const { key, entry } of plan) {
+        const slot = this.#pool.get(key, entry);
+        if (slot instanceof Promise) starting.push(slot);
+      }
+    }
+    await Promise.all(starting);
+    await this.runDueTicks();
   }
 
-  /** Runs `on_tick` of every started plugin whose tick is due (no background timers exist). */
-  runDueTicks(): void {
+  /**
+   * Runs `on_tick` of every started plugin whose tick is due (no background timers exist), and
+   * tells receivers of global queues about items other isolates enqueued (at most once a
+   * second). Resolves when ticks of VMs with global state have finished too.
+   */
+  runDueTicks(): void | Promise<unknown> {
+    let waiting: Promise<unknown>[] | null = null;
+    const pollQueues = Date.now() - this.#queuesPolledAt >= 1000;
+    if (pollQueues) this.#queuesPolledAt = Date.now();
     for (const plugin of this.#pool.plugins) {
-      try {
-        runTickIfDue(plugin.vm, plugin.root);
-      } catch {
-        // A trapping tick is logged by the VM, which is rebuilt on its next request.
-      }
+      const ran = this.#tick(plugin);
+      if (ran) (waiting ??= []).push(ran);
+      if (pollQueues && plugin.vm.suspending && receivesGlobalQueues(plugin.vm)) (waiting ??= []).push(pollGlobalQueues(plugin.vm));
+    }
+    if (waiting) return Promise.all(waiting);
+  }
+
+  /**
+   * Keeps due ticks running on their period while `response` is pending: a filter that paused a
+   * request until its `on_tick` resumes it must not wait for other traffic.
+   */
+  async #whileTicking(response: Promise<Response>): Promise<Response> {
+    this.#ticking++;
+    this.#armTickTimer();
+    try {
+      return await response;
+    } finally {
+      this.#ticking--;
+    }
+  }
+
+  #armTickTimer(): void {
+    const now = Date.now();
+    if (this.#tickTimerDue !== 0 && now <= this.#tickTimerDue + 1000) return;
+    const period = this.tickPeriodMs;
+    if (period === 0) return;
+    this.#tickTimerDue = now + period;
+    setTimeout(() => {
+      this.#tickTimerDue = 0;
+      void this.runDueTicks();
+      if (this.#ticking > 0) this.#armTickTimer();
+    }, period);
+  }
+
+  #tick(plugin: Plugin): Promise<unknown> | null {
+    // A trapping tick is logged by the VM, which is rebuilt on its next request.
+    try {
+      const ran = runTickIfDue(plugin.vm, plugin.root);
+      return ran instanceof Promise ? ran.catch(() => false) : null;
+    } catch {
+      return null;
     }
   }
 
   async handle(request: Request, context: RequestContext): Promise<Response> {
-    if (this.#pool.ticking) context.waitUntil(Promise.resolve().then(() => this.runDueTicks()));
+    if (this.#pool.ticking || this.#pool.suspending) context.waitUntil(Promise.resolve().then(() => this.runDueTicks()));
     const receivedAt = Date.now();
     const requestId = newRequestId();
     const url = new URL(request.url);
@@ -97,7 +167,8 @@ export class Gateway {
 
     const plugins: ChainPlugin[] = [];
     for (const { key, entry } of this.#plans[match.routeIndex]) {
-      const slot = this.#pool.get(key, entry);
+      const got = this.#pool.get(key, entry);
+      const slot = got instanceof Promise ? await got : got;
       if (slot.ok) {
         plugins.push({ plugin: slot.plugin, failurePolicy: entry.failurePolicy });
       } else if (entry.failurePolicy === "fail_closed") {
@@ -116,8 +187,10 @@ export class Gateway {
       receivedAt,
       options: this.#options,
       log: (message: string) => this.#log(route.name ?? route.id, `request ${requestId}: ${message}`),
+      waitUntil: (promise: Promise<unknown>) => context.waitUntil(promise),
     };
-    return plugins.length === 0 ? passthrough(routed) : proxy(routed);
+    if (plugins.length === 0) return passthrough(routed);
+    return this.#pool.ticking ? this.#whileTicking(proxy(routed)) : proxy(routed);
   }
 
   #log(subject: string, message: string): void {

@@ -5,6 +5,7 @@
  * @module
  */
 import { HeaderMap } from "../abi/header-map.ts";
+import { pathAndQuery } from "./request-target.ts";
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) never cross the proxy; `host` travels as `:authority`. */
 const NOT_FORWARDED = new Set([
@@ -31,7 +32,7 @@ export function requestHeaderMap(request: Request, url: URL): HeaderMap {
   return withRegularHeaders(
     [
       [":authority", request.headers.get("host") ?? url.host],
-      [":path", url.pathname + url.search],
+      [":path", pathAndQuery(url)],
       [":method", request.method],
       [":scheme", url.protocol.slice(0, -1)],
     ],

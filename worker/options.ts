@@ -18,6 +18,12 @@ export interface GatewayOptions {
   /** Fuel per callback of a metered filter, unless its entry or meta.json sets one. */
   fuelBudget: number;
   logLevel: LogLevel;
+  /** The longest one global state call may take before the guest hears it failed. */
+  stateTimeoutMs: number;
+  /** Durable Objects per VM id that global shared data and queues are spread over. */
+  stateShards: number;
+  /** The service binding of that name (see preserveHostBinding), or null. */
+  upstreamBinding: (name: string) => Fetcher | null;
 }
 
 /** The bindings that set GatewayOptions; each is optional. */
@@ -28,6 +34,8 @@ export interface GatewayOptionBindings {
   PROXY_WASM_CALLOUT_TIMEOUT_MS?: string;
   PROXY_WASM_VM_MEMORY_LIMIT?: string;
   PROXY_WASM_FUEL_BUDGET?: string;
+  PROXY_WASM_STATE_TIMEOUT_MS?: string;
+  PROXY_WASM_STATE_SHARDS?: string;
 }
 
 export const DEFAULT_OPTIONS: GatewayOptions = {
@@ -37,6 +45,9 @@ export const DEFAULT_OPTIONS: GatewayOptions = {
   vmMemoryLimit: 64 * 1024 * 1024,
   fuelBudget: Number(DEFAULT_FUEL_BUDGET),
   logLevel: parseLogLevel(undefined),
+  stateTimeoutMs: 1000,
+  stateShards: 16,
+  upstreamBinding: () => null,
 };
 
 function positive(value: string | undefined, fallback: number): number {
@@ -52,5 +63,11 @@ export function optionsFromBindings(env: GatewayOptionBindings | undefined): Gat
     vmMemoryLimit: positive(env?.PROXY_WASM_VM_MEMORY_LIMIT, DEFAULT_OPTIONS.vmMemoryLimit),
     fuelBudget: positive(env?.PROXY_WASM_FUEL_BUDGET, DEFAULT_OPTIONS.fuelBudget),
     logLevel: parseLogLevel(env?.PROXY_WASM_LOG_LEVEL),
+    stateTimeoutMs: positive(env?.PROXY_WASM_STATE_TIMEOUT_MS, DEFAULT_OPTIONS.stateTimeoutMs),
+    stateShards: Math.floor(positive(env?.PROXY_WASM_STATE_SHARDS, DEFAULT_OPTIONS.stateShards)),
+    upstreamBinding: (name) => {
+      const binding = (env as Record<string, unknown> | undefined)?.[name] as Fetcher | undefined;
+      return typeof binding?.fetch === "function" ? binding : null;
+    },
   };
 }

@@ -6,6 +6,8 @@
 import { detectAbiVersion } from "../abi/exports.ts";
 import { VmFailure } from "../abi/errors.ts";
 import type { VmHost } from "../abi/host-api.ts";
+import type { GlobalStateAccess } from "../abi/global-state.ts";
+import type { MaybePromise } from "../abi/maybe-async.ts";
 import { encodeUtf8 } from "../abi/memory.ts";
 import { Plugin } from "../abi/plugin.ts";
 import { Vm } from "../abi/vm.ts";
@@ -13,6 +15,7 @@ import type { FilterEntry, GatewayConfig } from "../config/model.ts";
 import { calloutHost } from "./callouts.ts";
 import { parseLogLevel } from "./console-host.ts";
 import type { GatewayOptions } from "./options.ts";
+import { STATE_BINDING } from "./state/binding.ts";
 
 /** A plugin ready to serve, or why it cannot. */
 export type PluginSlot = { ok: true; plugin: Plugin } | { ok: false; failure: VmFailure };
@@ -35,17 +38,22 @@ export class PluginPool {
   readonly #plugins = new Map<string, Plugin>();
   /** Configurations a filter rejected: deterministic, so they are not retried on every request. */
   readonly #rejected = new Map<string, VmFailure>();
+  /** Plugins of VMs with global state whose start is still waiting for the state service. */
+  readonly #starting = new Map<string, Promise<PluginSlot>>();
+  readonly #globalState: GlobalStateAccess | null;
 
   constructor(
     config: GatewayConfig,
     modules: Readonly<Record<string, WebAssembly.Module>>,
     host: VmHost,
     limits: Limits,
+    globalState: GlobalStateAccess | null = null,
   ) {
     this.#config = config;
     this.#modules = modules;
     this.#host = host;
     this.#limits = limits;
+    this.#globalState = globalState;
   }
 
   /** Whether any started plugin has a tick period (else no request needs to check for ticks). */
@@ -54,36 +62,57 @@ export class PluginPool {
     return false;
   }
 
+  /** Whether any started plugin has global state (its queues are polled with the ticks). */
+  get suspending(): boolean {
+    for (const plugin of this.#plugins.values()) if (plugin.vm.suspending) return true;
+    return false;
+  }
+
   /** The plugins started so far. */
   get plugins(): IterableIterator<Plugin> {
     return this.#plugins.values();
   }
 
-  /** The plugin for the chain entry `key`, started if needed. */
-  get(key: string, entry: FilterEntry): PluginSlot {
+  /**
+   * The plugin for the chain entry `key`, started if needed. A promise while a plugin with global
+   * state starts (its start callbacks may wait for the state service); requests meanwhile share it.
+   */
+  get(key: string, entry: FilterEntry): MaybePromise<PluginSlot> {
     const rejected = this.#rejected.get(key);
     if (rejected) return { ok: false, failure: rejected };
     const existing = this.#plugins.get(key);
     if (existing && !existing.vm.failure) return { ok: true, plugin: existing };
-    try {
-      const plugin = this.#start(entry);
-      this.#plugins.set(key, plugin);
-      return { ok: true, plugin };
-    } catch (error) {
+    const starting = this.#starting.get(key);
+    if (starting) return starting;
+    const failed = (error: unknown): PluginSlot => {
       this.#plugins.delete(key);
       const failure = error instanceof VmFailure ? error : new VmFailure("instantiate", entry.name, "instantiate", error);
       if (failure.kind === "configure" || failure.kind === "vm_start") this.#rejected.set(key, failure);
       return { ok: false, failure };
+    };
+    const started = (plugin: Plugin): PluginSlot => {
+      this.#plugins.set(key, plugin);
+      return { ok: true, plugin };
+    };
+    let plugin: MaybePromise<Plugin>;
+    try {
+      plugin = this.#start(entry);
+    } catch (error) {
+      return failed(error);
     }
+    if (!(plugin instanceof Promise)) return started(plugin);
+    const slot = plugin.then(started, failed).finally(() => this.#starting.delete(key));
+    this.#starting.set(key, slot);
+    return slot;
   }
 
-  #start(entry: FilterEntry): Plugin {
+  #start(entry: FilterEntry): MaybePromise<Plugin> {
     const module = this.#modules[entry.name];
     if (!module) throw new VmFailure("instantiate", entry.name, "instantiate", new Error("the filter is not in this bundle"));
     const abi = detectAbiVersion(module);
     if (!abi) throw new VmFailure("instantiate", entry.name, "instantiate", new Error("not a Proxy-Wasm module"));
     const callouts = calloutHost(this.#config, entry, this.#limits.calloutTimeoutMs);
-    const vm = Vm.create(module, {
+    const options = {
       filter: entry.name,
       vmId: entry.name,
       abi,
@@ -92,12 +121,18 @@ export class PluginPool {
       callouts,
       memoryLimitBytes: this.#limits.vmMemoryLimit,
       fuelBudget: BigInt(entry.fuelBudget ?? this.#limits.fuelBudget),
-    });
-    return Plugin.start(vm, {
+    };
+    const settings = {
       name: entry.name,
       rootId: entry.rootId,
       configuration: encodeUtf8(entry.config ?? ""),
       vmConfiguration: encodeUtf8(entry.vmConfig),
-    });
+    };
+    if (entry.sharedState === "isolate") return Plugin.start(Vm.create(module, options), settings);
+    const globalState = this.#globalState;
+    if (globalState === null) {
+      throw new VmFailure("instantiate", entry.name, "instantiate", new Error(`shared_state: global needs the ${STATE_BINDING} Durable Object binding, which this worker lacks`));
+    }
+    return Vm.createSuspending(module, { ...options, globalState }).then((vm) => Plugin.startAny(vm, settings));
   }
 }

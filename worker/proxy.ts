@@ -11,6 +11,7 @@ import { VmFailure } from "../abi/errors.ts";
 import { HttpExchange } from "../abi/exchange.ts";
 import { HeaderMap } from "../abi/header-map.ts";
 import type { RouteConfig, ServiceConfig } from "../config/model.ts";
+import { escapePath, normalizePath } from "../config/path-normalize.ts";
 import { upstreamPath } from "../config/upstream-path.ts";
 import { BodyStopped, filteredBody, filterWholeBody, wholeBodyLength } from "./body-filter.ts";
 import { ChainRun, type ChainPlugin, type StopOutcome } from "./chain.ts";
@@ -19,7 +20,8 @@ import { SERVER } from "./identity.ts";
 import { kongError, kongErrorWithMessage } from "./kong-errors.ts";
 import type { GatewayOptions } from "./options.ts";
 import { RequestProperties, type RequestFacts } from "./properties.ts";
-import { serviceOrigin } from "./service-origin.ts";
+import { pathAndQuery } from "./request-target.ts";
+import { preserveHostBinding, serviceOrigin } from "./service-origin.ts";
 import { UpstreamDeadline } from "./upstream-deadline.ts";
 import { addUpstreamHeaders } from "./upstream-headers.ts";
 
@@ -36,17 +38,35 @@ export interface RoutedRequest {
   receivedAt: number;
   options: GatewayOptions;
   log(message: string): void;
+  /** Keeps the request's context alive for work after the response (global state teardown). */
+  waitUntil(promise: Promise<unknown>): void;
 }
 
 const NO_BODY_STATUSES = new Set([101, 204, 205, 304]);
 
-/** The upstream URL: the service's origin, the route's path rules applied to the (possibly rewritten) `:path`. */
-function upstreamUrl(routed: RoutedRequest, path: string): string {
+/**
+ * The upstream URL: the service's origin, the route's path rules applied to the (possibly
+ * rewritten) `:path` once normalised as the router saw it, escaped as Kong escapes it.
+ */
+function upstreamUrl(routed: RoutedRequest, path: string, origin: string): string {
   const q = path.indexOf("?");
-  const pathname = q < 0 ? path : path.slice(0, q);
+  const pathname = normalizePath(q < 0 ? path : path.slice(0, q));
   const query = q < 0 ? "" : path.slice(q);
   const matched = routed.matchedPath !== null && pathname.startsWith(routed.matchedPath) ? routed.matchedPath : null;
-  return serviceOrigin(routed.service) + upstreamPath(routed.route, routed.service, pathname, matched) + query;
+  return origin + escapePath(upstreamPath(routed.route, routed.service, pathname, matched)) + query;
+}
+
+/**
+ * Where the upstream request goes: the service's origin, or with `preserve_host` and the
+ * outbound binding `serve` generates, the client's host in the URL (so in `Host`) while the
+ * binding connects to the service's address. Without the binding (Cloudflare) the service's
+ * host it is: a worker's `fetch` cannot set `Host`.
+ */
+function upstreamTarget(routed: RoutedRequest): { origin: string; through: Fetcher | null } {
+  const { route, service, request, url } = routed;
+  const through = route.preserveHost && service.protocol === "http" ? routed.options.upstreamBinding(preserveHostBinding(service)) : null;
+  if (through === null) return { origin: serviceOrigin(service), through: null };
+  return { origin: `http://${request.headers.get("host") ?? url.host}`, through };
 }
 
 /** A request's chain with its teardown, which runs exactly once. */
@@ -66,7 +86,8 @@ class Flight {
   finish = (): void => {
     if (this.#finished) return;
     this.#finished = true;
-    this.chain.finish();
+    const pending = this.chain.finish();
+    if (pending) this.routed.waitUntil(pending.catch(() => undefined));
   };
 
   /** Tears down, then hands `response` on. */
@@ -112,14 +133,20 @@ function timedOut(error: unknown): boolean {
  * request can be sent again, i.e. it has no body or a body held in memory. A timeout is not
  * retried.
  */
-async function fetchUpstream(url: string, init: RequestInit, service: ServiceConfig, abortOn: AbortSignal | null = null): Promise<Response> {
+async function fetchUpstream(
+  url: string,
+  init: RequestInit,
+  service: ServiceConfig,
+  abortOn: AbortSignal | null = null,
+  through: Fetcher | null = null,
+): Promise<Response> {
   const replayable = init.body === null || init.body === undefined || init.body instanceof Uint8Array;
   const deadline = new UpstreamDeadline(service);
   const signal = abortOn === null ? deadline.signal : AbortSignal.any([abortOn, deadline.signal]);
   try {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await fetch(url, { ...init, signal });
+        return await (through === null ? fetch(url, { ...init, signal }) : through.fetch(url, { ...init, signal }));
       } catch (error) {
         if (!replayable || attempt >= service.retries || timedOut(error)) throw error;
       }
@@ -156,11 +183,14 @@ export async function passthrough(routed: RoutedRequest): Promise<Response> {
   addUpstreamHeaders(headers, request, url, routed.requestId, routed.route.stripPath ? routed.matchedPath : null);
   const upstreamStart = Date.now();
   let upstream: Response;
+  const target = upstreamTarget(routed);
   try {
     upstream = await fetchUpstream(
-      upstreamUrl(routed, url.pathname + url.search),
+      upstreamUrl(routed, pathAndQuery(url), target.origin),
       { method: request.method, headers, body: request.body, redirect: "manual" },
       routed.service,
+      null,
+      target.through,
     );
   } catch (error) {
     return upstreamError(routed, error);
@@ -220,12 +250,14 @@ export async function proxy(routed: RoutedRequest): Promise<Response> {
     }
     const upstreamStart = Date.now();
     let upstream: Response;
+    const target = upstreamTarget(routed);
     try {
       upstream = await fetchUpstream(
-        upstreamUrl(routed, exchange.requestHeaders.get(":path") ?? "/"),
+        upstreamUrl(routed, exchange.requestHeaders.get(":path") ?? "/", target.origin),
         { method: exchange.requestHeaders.get(":method") ?? request.method, headers, body, redirect: "manual" },
         routed.service,
         bodyAbort?.signal ?? null,
+        target.through,
       );
     } catch (error) {
       if (stop.body !== null) return stopped(flight, stop.body, "request");

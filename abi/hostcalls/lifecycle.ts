@@ -14,7 +14,9 @@ export function proxy_done(vm: Vm): number {
   root.step = "deleted";
   queueMicrotask(() => {
     try {
-      deleteRoot(vm, root);
+      const deleted = deleteRoot(vm, root);
+      // Logged by the VM.
+      if (deleted instanceof Promise) deleted.catch(() => undefined);
     } catch {
       // Logged by the VM.
     }

@@ -25,15 +25,15 @@ export function proxy_get_shared_data(
 }
 
 /**
- * Writes a key (cas 0: unconditionally; else only if it matches). Value ptr 0 with length 0 is
- * Rust's `remove_shared_data` and deletes the key (as Kong does; Envoy stores an empty value);
- * a non-zero pointer with length 0 stores an empty value.
+ * Writes a key (cas 0: unconditionally; else only if it matches). An empty value is stored as
+ * one, also when the pointer is 0, as Envoy does: the Go SDK writes an empty slice as pointer 0
+ * and length 0 (its shared_data example initialises a key so in on_vm_start), and Kong's reading
+ * of that as a delete made the key vanish.
  */
 export function proxy_set_shared_data(vm: Vm, keyPtr: number, keyLen: number, valuePtr: number, valueLen: number, cas: number): number {
   const key = vm.memory.readString(keyPtr, keyLen);
   if (key === null) return Status.InvalidMemoryAccess;
-  const remove = valuePtr >>> 0 === 0 && valueLen >>> 0 === 0;
-  const value = remove ? null : vm.memory.read(valuePtr, valueLen);
-  if (!remove && value === null) return Status.InvalidMemoryAccess;
+  const value = valueLen >>> 0 === 0 ? new Uint8Array(0) : vm.memory.read(valuePtr, valueLen);
+  if (value === null) return Status.InvalidMemoryAccess;
   return sharedDataOf(vm).set(vm.vmId, key, value, cas >>> 0);
 }

@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import { request as httpRequest } from "node:http";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -122,6 +123,21 @@ describe("proxy-wasm-workers build", () => {
     expect(run.stderr).toMatch(/kong\.yml:9 services\[0\]\.filter_chains\[0\]\.filters\[0\]\.config: .*my_greeting/);
   });
 
+  it("builds a Kong export as it is, warning with file:line about the entities it ignores", async () => {
+    ensureBuiltFilters();
+    const { dir, filters } = await project("export", "greeting");
+    await writeFile(join(filters, "greeting.wasm"), await readFile(join(BUILT_FILTERS, "greeting.wasm")));
+    await writeFile(
+      join(dir, "kong.yml"),
+      `_format_version: "3.0"\n_info:\n  select_tags: [a]\nservices:\n  - name: demo\n    url: http://127.0.0.1:9\n    plugins:\n      - name: greeting\n        config: '{"my_greeting": "hi"}'\n      - name: rate-limiting\n        config: { minute: 5 }\nconsumers:\n  - username: alice\n`,
+    );
+    const run = runCli(["build", "--config", "kong.yml", "--filters", "filters", "--out", "out"], dir);
+    expect(run.stderr).toContain("warning: kong.yml:10 services[0].plugins[1]: plugin 'rate-limiting' is not a filter");
+    expect(run.stderr).toContain("warning: kong.yml:13 consumers[0]: entity type 'consumers' is not supported by this gateway, ignored");
+    expect(run.status).toBe(0);
+    expect(existsSync(join(dir, "out", "entry.js"))).toBe(true);
+  });
+
   it("takes the config and filters folder from Kong's environment variables", async () => {
     ensureBuiltFilters();
     const { dir } = await project("kong-env", "greeting");
@@ -209,5 +225,50 @@ describe("proxy-wasm-workers serve --admin-api off", () => {
     const bundled = await readFile(join(out, "dist", "entry.js"), "utf8");
     expect(bundled).not.toContain("node_modules/yaml/");
     expect(bundled).not.toContain("node_modules/hono/");
+  });
+});
+
+describe("proxy-wasm-workers serve with preserve_host", () => {
+  let upstream: EchoUpstream | undefined;
+  let cli: BackgroundCli | undefined;
+  let url: string;
+
+  beforeAll(async () => {
+    ensureBuiltFilters();
+    upstream = await startEchoUpstream({ port: 0 });
+    const dir = join(work, "serve-preserve-host");
+    await mkdir(dir, { recursive: true });
+    await writeFile(
+      join(dir, "kong.yml"),
+      `_format_version: "3.0"\nservices:\n  - name: demo\n    url: http://127.0.0.1:${upstream.port}\n    routes:\n      - { name: kept, paths: ["/kept"], preserve_host: true }\n      - { name: plain, paths: ["/plain"] }\n`,
+    );
+    cli = startCli(["serve", "--config", "kong.yml", "--filters", BUILT_FILTERS, "--out", join(dir, "out"), "--port", "0"], dir);
+    [, url] = await cli.waitFor(/proxy-wasm-workers serving kong\.yml on (http:\/\/\S+)/, 60_000);
+  }, 240_000);
+
+  afterAll(async () => {
+    await cli?.stop();
+    await upstream?.close();
+  });
+
+  /** GET `path` with `Host: host` (fetch cannot set Host). */
+  function getWithHost(path: string, host: string): Promise<{ status: number; body: string }> {
+    return new Promise((resolve, reject) => {
+      const request = httpRequest(`${url}${path}`, { headers: { host }, timeout: 10_000 }, (response) => {
+        let body = "";
+        response.on("data", (chunk: Buffer) => (body += chunk.toString()));
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
+      });
+      request.on("error", reject);
+      request.end();
+    });
+  }
+
+  it("gives the upstream the client's Host on a preserve_host route, and the service's elsewhere", async () => {
+    const kept = await getWithHost("/kept/a", "client.example:8443");
+    expect(kept.status, `CLI output:\n${cli!.output()}`).toBe(200);
+    expect((JSON.parse(kept.body) as Echo).headers.host).toBe("client.example:8443");
+    const plain = await getWithHost("/plain/a", "client.example:8443");
+    expect((JSON.parse(plain.body) as Echo).headers.host).toBe(`127.0.0.1:${upstream!.port}`);
   });
 });

@@ -6,3 +6,12 @@ declare module "vitest" {
     upstreamPort: number;
   }
 }
+
+declare global {
+  namespace Cloudflare {
+    interface Env {
+      /** Global state's Durable Objects (test/workers/wrangler.toml). */
+      PROXY_WASM_STATE: DurableObjectNamespace<import("../../worker/state/state-object.ts").ProxyWasmState>;
+    }
+  }
+}

@@ -40,7 +40,8 @@ async function declarativeText(request: Request): Promise<string | null> {
 }
 
 function usedFilters(config: GatewayConfig): string[] {
-  return [...new Set(filterChains(config).flatMap((owned) => owned.chain.filters.map((f) => f.name)))];
+  const plugins = [...config.services, ...config.routes].flatMap((owner) => owner.filterPlugins.map((p) => p.filter.name));
+  return [...new Set([...filterChains(config).flatMap((owned) => owned.chain.filters.map((f) => f.name)), ...plugins])];
 }
 
 export function configEndpoints(app: AdminApp, ctx: AdminContext): void {

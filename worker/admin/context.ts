@@ -21,7 +21,7 @@ export interface AdminContext {
   bundle: GatewayBundle;
   metrics: GatewayMetrics;
   /** Filter metrics (`proxy_define_metric`), when the ABI layer's registry is wired in. */
-  filterMetrics?: () => readonly FilterMetricSample[];
+  filterMetrics?: () => readonly FilterMetricSample[] | Promise<readonly FilterMetricSample[]>;
   /** When this isolate started serving (ms since the epoch). */
   startedAt: number;
 }

@@ -23,11 +23,15 @@ function routeFilters(config: GatewayConfig, routeIndex: number, mode: Mode, ctx
   const out: Record<string, unknown>[] = [];
   for (const [owner, from] of [[service, "service"], [route, "route"]] as const) {
     const chain = owner?.filterChain;
-    if (!chain) continue;
-    for (const entry of chain.filters) {
+    for (const entry of chain?.filters ?? []) {
       const runs = running.has(entry);
       if ((mode === "enabled" && !runs) || (mode === "disabled" && runs)) continue;
-      out.push({ ...filterJson(entry, ctx.live.catalog), from, filter_chain: { id: chain.id, name: chain.name } });
+      out.push({ ...filterJson(entry, ctx.live.catalog), from, filter_chain: { id: chain!.id, name: chain!.name } });
+    }
+    for (const plugin of owner?.filterPlugins ?? []) {
+      const runs = running.has(plugin.filter);
+      if ((mode === "enabled" && !runs) || (mode === "disabled" && runs)) continue;
+      out.push({ ...filterJson(plugin.filter, ctx.live.catalog), from, plugin: { id: plugin.id } });
     }
   }
   return out;

@@ -28,8 +28,8 @@ export function statusEndpoints(app: AdminApp, ctx: AdminContext): void {
     });
   });
 
-  app.get("/metrics", () => {
-    const families = [...ctx.metrics.samples(), ...filterFamilies(ctx.filterMetrics?.() ?? [])];
+  app.get("/metrics", async () => {
+    const families = [...ctx.metrics.samples(), ...filterFamilies((await ctx.filterMetrics?.()) ?? [])];
     return new Response(renderPrometheus(families), { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" } });
   });
 }

@@ -31,3 +31,20 @@ describe("--admin-api", () => {
     expect(() => adminApi(["--admin-api", "no"])).toThrow(/--admin-api must be "on" or "off", got "no"/);
   });
 });
+
+describe("--isolates", () => {
+  function isolates(argv: string[]): number | undefined {
+    const invocation = parseCommandLine(["serve", "--config", "kong.yml", ...argv], {});
+    if (invocation.command === "help") throw new Error("unexpected help");
+    return invocation.options.isolates;
+  }
+
+  it("runs one isolate by default and N when asked", () => {
+    expect(isolates([])).toBe(1);
+    expect(isolates(["--isolates", "3"])).toBe(3);
+  });
+
+  it("refuses zero, too many and non-numbers", () => {
+    for (const value of ["0", "17", "two", "-1"]) expect(() => isolates(["--isolates", value])).toThrow(CliError);
+  });
+});

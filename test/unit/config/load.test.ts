@@ -62,6 +62,7 @@ describe("loadDeclarativeConfig", () => {
         calloutHosts: [],
         logLevel: null,
         fuelBudget: null,
+        sharedState: "isolate",
       },
     ]);
   });

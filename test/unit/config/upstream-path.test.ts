@@ -1,59 +1,29 @@
 import { describe, expect, it } from "vitest";
 import type { PathHandling } from "../../../config/model.ts";
 import { upstreamPath } from "../../../config/upstream-path.ts";
+import { KONG_DOCUMENTED, KONG_V0, KONG_V1, type PathRow } from "../../fixtures/kong-path-handling.ts";
 
-/**
- * Kong's documented table (Admin API reference, "Path handling algorithms"): service path,
- * route path, strip_path, path_handling, request path → proxied path.
- */
-const kongTable: [string, string, boolean, PathHandling, string, string][] = [
-  ["/s", "/fv0", false, "v0", "/fv0req", "/s/fv0req"],
-  ["/s", "/fv1", false, "v1", "/fv1req", "/sfv1req"],
-  ["/s", "/tv0", true, "v0", "/tv0req", "/s/req"],
-  ["/s", "/tv1", true, "v1", "/tv1req", "/sreq"],
-  ["/s", "/fv0/", false, "v0", "/fv0/req", "/s/fv0/req"],
-  ["/s", "/fv1/", false, "v1", "/fv1/req", "/sfv1/req"],
-  ["/s", "/tv0/", true, "v0", "/tv0/req", "/s/req"],
-  ["/s", "/tv1/", true, "v1", "/tv1/req", "/sreq"],
-];
-
-/** Further v0 cases from Kong's join rules (trailing slashes, root paths, no service path). */
-const v0Cases: [string | null, string | null, boolean, string, string][] = [
-  // service path, matched prefix, strip_path, request path, upstream path
-  [null, "/", true, "/", "/"],
-  [null, "/", true, "/foo/bar", "/foo/bar"],
-  [null, "/api", true, "/api/users", "/users"],
-  [null, "/api", true, "/api", "/"],
-  [null, "/api", false, "/api/users", "/api/users"],
-  ["/s", "/r", true, "/r", "/s"],
-  ["/s", "/r", true, "/r/", "/s/"],
-  ["/s", "/r", true, "/r/req", "/s/req"],
-  ["/s", "/r", false, "/", "/s"],
-  ["/s/", "/r", true, "/r", "/s"],
-  ["/s/", "/r", true, "/r/", "/s/"],
-  ["/s/", "/r", true, "/r/req", "/s/req"],
-  ["/s/", "/r", true, "/rreq", "/s/req"],
-  ["/s/", "/r", false, "/r/req", "/s/r/req"],
-  ["/", "/r", true, "/r", "/"],
-  ["/s", null, true, "/foo", "/s/foo"],
-  ["/s", null, true, "/", "/s"],
-  ["/s", "/r/", true, "/r/../etc", "/s/etc"],
-];
+function join(pathHandling: PathHandling, [servicePath, routePath, stripPath, requestPath]: PathRow): string {
+  return upstreamPath({ stripPath, pathHandling }, { path: servicePath }, requestPath, routePath);
+}
 
 describe("upstreamPath", () => {
-  it.each(kongTable)(
-    "joins service path %s and route path %s (strip_path %s, %s) for request %s as %s",
-    (servicePath, routePath, stripPath, pathHandling, requestPath, expected) => {
-      expect(upstreamPath({ stripPath, pathHandling }, { path: servicePath }, requestPath, routePath)).toBe(expected);
-    },
-  );
+  it.each(KONG_V0)("v0: service %s, route %s, strip_path %s: %s goes upstream as %s", (...row) => {
+    expect(join("v0", row)).toBe(row[4]);
+  });
 
-  it.each(v0Cases)(
-    "v0 joins service path %s after matched %s (strip_path %s) for request %s as %s",
-    (servicePath, matched, stripPath, requestPath, expected) => {
-      expect(upstreamPath({ stripPath, pathHandling: "v0" }, { path: servicePath }, requestPath, matched)).toBe(expected);
-    },
-  );
+  it.each(KONG_V1)("v1: service %s, route %s, strip_path %s: %s goes upstream as %s", (...row) => {
+    expect(join("v1", row)).toBe(row[4]);
+  });
+
+  it.each(KONG_DOCUMENTED)("documented: route %s, strip_path %s, %s: %s goes upstream as %s", (routePath, stripPath, pathHandling, requestPath, expected) => {
+    expect(upstreamPath({ stripPath, pathHandling }, { path: "/s" }, requestPath, routePath)).toBe(expected);
+  });
+
+  it("treats a service without path as `/`", () => {
+    expect(upstreamPath({ stripPath: true, pathHandling: "v0" }, { path: null }, "/api/users", "/api")).toBe("/users");
+    expect(upstreamPath({ stripPath: true, pathHandling: "v0" }, { path: null }, "/api", "/api")).toBe("/");
+  });
 
   it("sends the request path unchanged when there is no service", () => {
     expect(upstreamPath({ stripPath: false, pathHandling: "v0" }, null, "/a/b", "/a")).toBe("/a/b");
@@ -64,7 +34,8 @@ describe("upstreamPath", () => {
       .toBe("/path");
   });
 
-  it("v1 merges the double slash of a service path ending in / and a rest starting with /", () => {
-    expect(upstreamPath({ stripPath: true, pathHandling: "v1" }, { path: "/s/" }, "/r/x", "/r")).toBe("/s/x");
+  it("cannot climb above the service path with what is left after the stripped prefix", () => {
+    expect(upstreamPath({ stripPath: true, pathHandling: "v0" }, { path: "/s" }, "/r/../etc", "/r/")).toBe("/s/etc");
+    expect(upstreamPath({ stripPath: true, pathHandling: "v1" }, { path: "/s/" }, "/r..", "/r")).toBe("/s/");
   });
 });

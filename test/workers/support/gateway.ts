@@ -33,7 +33,7 @@ export type WorkerFactory = (bundle: GatewayBundle) => ExportedHandler<any>;
  * A gateway for `yaml` (`$UPSTREAM` is replaced by the echo upstream's URL, `$UPSTREAM_HOST` by
  * its `127.0.0.1:port`), with `bindings` as its env.
  */
-export function gatewayFor(yaml: string, bindings: Record<string, string> = {}, factory: WorkerFactory = createWorker): TestGateway {
+export function gatewayFor(yaml: string, bindings: Record<string, unknown> = {}, factory: WorkerFactory = createWorker): TestGateway {
   const text = yaml.replaceAll("$UPSTREAM_HOST", upstreamUrl().slice("http://".length)).replaceAll("$UPSTREAM", upstreamUrl());
   const config = loadDeclarativeConfig(text, {
     fileName: "kong.yml",
@@ -52,27 +52,34 @@ export function gatewayFor(yaml: string, bindings: Record<string, string> = {}, 
     async fetch(path, init = {}) {
       const { host = "gateway.test", ...rest } = init;
       const ctx = createExecutionContext();
-      const restore = captureConsole(logs);
-      try {
-        const response = await worker.fetch!(new Request(`http://${host}${path}`, rest) as any, bindings, ctx);
-        const text = await response.clone().arrayBuffer();
-        await waitOnExecutionContext(ctx);
-        void text;
-        return response;
-      } finally {
-        restore();
-      }
+      captureConsole(logs);
+      const response = await worker.fetch!(new Request(`http://${host}${path}`, rest) as any, bindings, ctx);
+      const text = await response.clone().arrayBuffer();
+      await waitOnExecutionContext(ctx);
+      void text;
+      return response;
     },
   };
 }
 
-function captureConsole(logs: string[]): () => void {
+/** The log arrays of every gateway made so far: lines written after a request returned (teardown) count too. */
+const sinks = new Set<string[]>();
+let capturing = false;
+
+/**
+ * Sends console lines to `logs` as well, from now on. One wrapper serves every gateway, so
+ * concurrent requests cannot leave the console wrapped by another one's capture.
+ */
+function captureConsole(logs: string[]): void {
+  sinks.add(logs);
+  if (capturing) return;
+  capturing = true;
   const original = { log: console.log, warn: console.warn, error: console.error };
   for (const level of ["log", "warn", "error"] as const) {
     console[level] = (...args: unknown[]) => {
-      logs.push(args.map(String).join(" "));
+      const line = args.map(String).join(" ");
+      for (const sink of sinks) sink.push(line);
       original[level](...args);
     };
   }
-  return () => Object.assign(console, original);
 }

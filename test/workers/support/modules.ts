@@ -3,6 +3,11 @@ import greeting from "../../../build/filters/greeting.wasm";
 import bodyChunkCount from "../../../build/guests/body-chunk-count.wasm";
 import bodyRewrite from "../../../build/guests/body-rewrite.wasm";
 import calloutAuth from "../../../build/guests/callout-auth.wasm";
+import casCounter from "../../../build/guests/cas-counter.wasm";
+import queueWorker from "../../../build/guests/queue-worker.wasm";
+import tickResume from "../../../build/guests/tick-resume.wasm";
+import vmStartState from "../../../build/guests/vm-start-state.wasm";
+import rateLimiting from "../../../build/filters/rate-limiting.wasm";
 import cppSdk from "../../../build/guests/cpp-sdk-add-header.wasm";
 import goSdk from "../../../build/guests/go-sdk-add-header.wasm";
 import endlessInitialize from "../../../build/guests/endless-initialize.wasm";
@@ -19,6 +24,11 @@ export const modules: Record<string, WebAssembly.Module> = {
   "body-chunk-count": bodyChunkCount,
   "body-rewrite": bodyRewrite,
   "callout-auth": calloutAuth,
+  "cas-counter": casCounter,
+  "queue-worker": queueWorker,
+  "tick-resume": tickResume,
+  "vm-start-state": vmStartState,
+  "rate-limiting": rateLimiting,
   "cpp-sdk-add-header": cppSdk,
   "go-sdk-add-header": goSdk,
   "endless-initialize": endlessInitialize,
@@ -47,3 +57,6 @@ import adversarialHeaders from "../../../build/guests/adversarial-headers.wasm";
 modules["adversarial-control"] = adversarialControl;
 modules["adversarial-callout-storm"] = adversarialCalloutStorm;
 modules["adversarial-headers"] = adversarialHeaders;
+// Adds trailers at end of stream (test/workers/trailers.test.ts).
+import endOfStreamTrailers from "../../../build/guests/end-of-stream-trailers.wasm";
+modules["end-of-stream-trailers"] = endOfStreamTrailers;

@@ -65,14 +65,17 @@ describe("shared data host calls", () => {
     expect(text(probe.returned(OUT))).toBe("v");
   });
 
-  it("value pointer 0 with length 0 deletes the key (Rust's remove_shared_data)", async () => {
+  it("value pointer 0 with length 0 stores an empty value, as Envoy does (the Go SDK writes an empty slice so)", async () => {
     const probe = await probeWithStore();
-    set(probe, "gone", "x");
-    expect(set(probe, "gone", null)).toBe(Status.Ok);
-    expect(get(probe, "gone")).toBe(Status.NotFound);
+    set(probe, "emptied", "x");
+    expect(set(probe, "emptied", null)).toBe(Status.Ok);
+    expect(get(probe, "emptied")).toBe(Status.Ok);
+    expect([probe.u32(OUT), probe.u32(OUT + 4)]).toEqual([0, 0]);
+    expect(set(probe, "fresh-empty", null)).toBe(Status.Ok);
+    expect(get(probe, "fresh-empty")).toBe(Status.Ok);
   });
 
-  it("a delete with a stale CAS is CasMismatch and keeps the key", async () => {
+  it("an empty write with a stale CAS is CasMismatch and keeps the value", async () => {
     const probe = await probeWithStore();
     set(probe, "kept", "x");
     get(probe, "kept");
@@ -80,6 +83,7 @@ describe("shared data host calls", () => {
     set(probe, "kept", "y");
     expect(set(probe, "kept", null, stale)).toBe(Status.CasMismatch);
     expect(get(probe, "kept")).toBe(Status.Ok);
+    expect(text(probe.returned(OUT))).toBe("y");
   });
 
   it("a non-zero pointer with length 0 stores an empty value, read back as 0/0 without allocating", async () => {
