@@ -2,8 +2,9 @@
  * One proxied request: run the chain's request phases, fetch the service, run the response
  * phases, answer with Kong's headers. Teardown callbacks run as soon as the response is built,
  * before the handler returns it, also when the request ended early; a body that streams through
- * filters tears down at its end. (workerd writes a response only after the handler's microtasks
- * ran, so a microtask or a `waitUntil` would not send it any sooner; both cost CPU per request.)
+ * filters tears down at its end. (V8 drains the microtask queue before workerd's event loop
+ * writes the response, so a microtask or a `waitUntil` would not send it any sooner; both cost
+ * CPU per request.)
  * @module
  */
 import type { LocalResponse } from "../abi/context.ts";
