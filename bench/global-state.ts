@@ -1,7 +1,8 @@
 /**
  * What global state costs, on `workerd serve`: the CAS counter guest (one get and one set of
- * shared data per request) with `shared_state: isolate` and with `shared_state: global`, next to
- * the same route without a filter. Sequential requests give workerd CPU and wall time per request
+ * shared data per request) with `shared_state: isolate`, with `shared_state: global` and no read
+ * cache (every get and set is a call to the state object), and with the default read cache (the
+ * get is answered in the isolate), next to the same route without a filter. Sequential requests give workerd CPU and wall time per request
  * (the state objects run in the same workerd, so their CPU is counted too); a load run gives
  * req/s, p50 and p99 with every request on one hot key. Rounds interleave the builds.
  *
@@ -20,8 +21,21 @@ import { bundleGateway, startWorkerd, type BundledWorker } from "./workerd.ts";
 
 type Scope = "isolate" | "global";
 
-export interface GlobalStateResult {
+/** A build of the bench config: the scope and the gateway settings it runs with. */
+interface Variant {
+  id: "isolate" | "global-no-cache" | "global";
   scope: Scope;
+  vars: Record<string, string>;
+}
+
+const VARIANTS: readonly Variant[] = [
+  { id: "isolate", scope: "isolate", vars: {} },
+  { id: "global-no-cache", scope: "global", vars: { PROXY_WASM_STATE_CACHE_MS: "0" } },
+  { id: "global", scope: "global", vars: {} },
+];
+
+export interface GlobalStateResult {
+  variant: Variant["id"];
   route: "/none" | "/count";
   cpuUsPerRequest: number;
   wallP50Ms: number;
@@ -70,27 +84,27 @@ export async function measureGlobalState(options: { requests: number; rounds: nu
   await mkdir(filters, { recursive: true });
   await copyFile(join(REPO_ROOT, "build/guests/cas-counter.wasm"), join(filters, "cas-counter.wasm"));
   const upstream = await startUpstream();
-  const bundles = new Map<Scope, BundledWorker>();
-  for (const scope of ["isolate", "global"] as const) {
-    const file = join(dir, `${scope}-kong.yml`);
-    await writeFile(file, config(upstream.url, scope));
-    bundles.set(scope, await bundleGateway(`gateway (cas-counter, ${scope})`, file, filters, join(dir, `bundle-${scope}`), false));
+  const bundles = new Map<Variant["id"], BundledWorker>();
+  for (const variant of VARIANTS) {
+    const file = join(dir, `${variant.scope}-kong.yml`);
+    await writeFile(file, config(upstream.url, variant.scope));
+    bundles.set(variant.id, await bundleGateway(`gateway (cas-counter, ${variant.id})`, file, filters, join(dir, `bundle-${variant.id}`), false, variant.vars));
   }
   const samples = new Map<string, { cpu: number[]; p50: number[]; p99: number[] }>();
-  const key = (scope: Scope, route: string) => `${scope} ${route}`;
+  const key = (variant: Variant["id"], route: string) => `${variant} ${route}`;
   try {
     for (let round = 0; round < options.rounds; round++) {
-      for (const scope of ["isolate", "global"] as const) {
-        const workerd = await startWorkerd(bundles.get(scope)!);
+      for (const { id: variant } of VARIANTS) {
+        const workerd = await startWorkerd(bundles.get(variant)!);
         try {
           for (const route of ["/none", "/count"] as const) {
             const result = await sequential(workerd.url + route, workerd.pid, options.requests);
-            const entry = samples.get(key(scope, route)) ?? { cpu: [], p50: [], p99: [] };
+            const entry = samples.get(key(variant, route)) ?? { cpu: [], p50: [], p99: [] };
             entry.cpu.push(result.cpuUs);
             entry.p50.push(result.p50);
             entry.p99.push(result.p99);
-            samples.set(key(scope, route), entry);
-            log(`round ${round + 1} ${scope} ${route}: ${result.cpuUs.toFixed(0)} µs CPU, p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms`);
+            samples.set(key(variant, route), entry);
+            log(`round ${round + 1} ${variant} ${route}: ${result.cpuUs.toFixed(0)} µs CPU, p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms`);
           }
         } finally {
           await workerd.child.stop();
@@ -98,20 +112,20 @@ export async function measureGlobalState(options: { requests: number; rounds: nu
       }
     }
     const results: GlobalStateResult[] = [];
-    for (const scope of ["isolate", "global"] as const) {
+    for (const { id: variant } of VARIANTS) {
       for (const route of ["/none", "/count"] as const) {
-        const entry = samples.get(key(scope, route))!;
+        const entry = samples.get(key(variant, route))!;
         let load: LoadResult | null = null;
         if (route === "/count") {
-          const workerd = await startWorkerd(bundles.get(scope)!);
+          const workerd = await startWorkerd(bundles.get(variant)!);
           try {
             load = await measureLoad(workerd.url + route, { connections: 32, seconds: options.seconds, warmupSeconds: 2 });
-            log(`load ${scope} ${route}: ${Math.round(load.requestsPerSecond)} req/s, p50 ${load.p50Ms} ms, p99 ${load.p99Ms} ms, failures ${load.failures}`);
+            log(`load ${variant} ${route}: ${Math.round(load.requestsPerSecond)} req/s, p50 ${load.p50Ms} ms, p99 ${load.p99Ms} ms, failures ${load.failures}`);
           } finally {
             await workerd.child.stop();
           }
         }
-        results.push({ scope, route, cpuUsPerRequest: median(entry.cpu), wallP50Ms: median(entry.p50), wallP99Ms: median(entry.p99), load });
+        results.push({ variant: variant, route, cpuUsPerRequest: median(entry.cpu), wallP50Ms: median(entry.p50), wallP99Ms: median(entry.p99), load });
       }
     }
     return results;
@@ -123,19 +137,22 @@ export async function measureGlobalState(options: { requests: number; rounds: nu
 /** The table docs/benchmarks.md shows, with the derived cost of one state call. */
 export function renderGlobalStateTable(results: readonly GlobalStateResult[]): string {
   const lines = [
-    "| scope | route | workerd CPU µs/request | wall p50 ms | wall p99 ms | load req/s | load p50 ms | load p99 ms |",
+    "| build | route | workerd CPU µs/request | wall p50 ms | wall p99 ms | load req/s | load p50 ms | load p99 ms |",
     "|---|---|---:|---:|---:|---:|---:|---:|",
   ];
   for (const r of results) {
     const load = r.load ? `${Math.round(r.load.requestsPerSecond)} | ${r.load.p50Ms} | ${r.load.p99Ms}` : "– | – | –";
-    lines.push(`| ${r.scope} | ${r.route} | ${r.cpuUsPerRequest.toFixed(0)} | ${r.wallP50Ms.toFixed(2)} | ${r.wallP99Ms.toFixed(2)} | ${load} |`);
+    lines.push(`| ${r.variant} | ${r.route} | ${r.cpuUsPerRequest.toFixed(0)} | ${r.wallP50Ms.toFixed(2)} | ${r.wallP99Ms.toFixed(2)} | ${load} |`);
   }
-  const find = (scope: Scope) => results.find((r) => r.scope === scope && r.route === "/count")!;
-  const [isolate, global] = [find("isolate"), find("global")];
-  // Each /count request makes one get and one set.
-  const cpu = (global.cpuUsPerRequest - isolate.cpuUsPerRequest) / 2;
-  const wall = ((global.wallP50Ms - isolate.wallP50Ms) * 1000) / 2;
-  lines.push("", `One global state call (get or set, derived: half the /count difference): ~${cpu.toFixed(0)} µs of workerd CPU, ~${wall.toFixed(0)} µs of wall time at p50.`);
+  const find = (variant: Variant["id"]) => results.find((r) => r.variant === variant && r.route === "/count")!;
+  const [isolate, uncached, cached] = [find("isolate"), find("global-no-cache"), find("global")];
+  // Without the cache each /count request makes two calls to the state object (get, set); with it, one (set).
+  const perCall = (cpuUs: number, wallMs: number, calls: number) =>
+    `~${((cpuUs - isolate.cpuUsPerRequest) / calls).toFixed(0)} µs of workerd CPU and ~${(((wallMs - isolate.wallP50Ms) * 1000) / calls).toFixed(0)} µs of wall time at p50`;
+  lines.push(
+    "",
+    `One call to the state object, from the /count differences to isolate: ${perCall(uncached.cpuUsPerRequest, uncached.wallP50Ms, 2)} (no cache, get + set); ${perCall(cached.cpuUsPerRequest, cached.wallP50Ms, 1)} (read cache, set only).`,
+  );
   return lines.join("\n");
 }
 

@@ -4,6 +4,7 @@
  */
 import type { BigBodyResult } from "./big-body.ts";
 import type { ColdStartResult, FirstUseResult } from "./cold-start.ts";
+import type { GlobalStateResult } from "./global-state.ts";
 import type { Machine } from "./machine.ts";
 import type { MicroResult } from "./micro/report-line.ts";
 import { round } from "./stats.ts";
@@ -19,6 +20,8 @@ export interface RunResults {
   firstUse: FirstUseResult[];
   bigBody: BigBodyResult[];
   micro: MicroResult[];
+  /** bench/global-state.ts, when that part ran. */
+  globalState?: GlobalStateResult[];
 }
 
 const fmt = (value: number | null, digits = 2) => (value === null ? "–" : String(round(value, digits)));

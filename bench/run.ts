@@ -4,7 +4,7 @@
  *
  *   npm run bench                      all parts (about 5 minutes)
  *   npm run bench -- --quick           short runs, to check that everything works
- *   npm run bench -- --only=throughput,cold-start,big-body,api-costs,micro
+ *   npm run bench -- --only=throughput,cold-start,big-body,api-costs,micro,global-state
  *   npm run bench -- --only=throughput --cases=b,h,b,c   chosen throughput cases, in this order
  *
  * Every process it starts (upstream, workerd, microbenchmarks) is stopped at the end, on an
@@ -21,11 +21,12 @@ import { describeMachine } from "./machine.ts";
 import { prepareBench } from "./prepare.ts";
 import { runMicro } from "./micro/run-all.ts";
 import { measureApiCosts } from "./workerd-api-costs.ts";
+import { measureGlobalState, renderGlobalStateTable } from "./global-state.ts";
 import { runScript } from "./script.ts";
 import { renderMarkdown, type RunResults } from "./report.ts";
 import { CASES, runCase, type ThroughputCase } from "./throughput.ts";
 
-const PARTS = ["throughput", "cold-start", "big-body", "api-costs", "micro"] as const;
+const PARTS = ["throughput", "cold-start", "big-body", "api-costs", "micro", "global-state"] as const;
 type Part = (typeof PARTS)[number];
 
 function parseArgs(argv: string[]): { quick: boolean; parts: Set<Part>; cases: ThroughputCase[] } {
@@ -100,13 +101,20 @@ async function main(): Promise<void> {
     results.micro.push(...(await measureApiCosts(quick, log)));
   }
   if (parts.has("micro")) results.micro.push(...(await runMicro(quick, log)));
+  let globalState = "";
+  if (parts.has("global-state")) {
+    log("global state: isolate, global without and with the read cache");
+    const measured = await measureGlobalState({ requests: quick ? 200 : 1000, rounds: quick ? 1 : 3, seconds: quick ? 2 : 10 }, log);
+    results.globalState = measured;
+    globalState = `\n## Global state\n\n${renderGlobalStateTable(measured)}\n`;
+  }
 
   const dir = fileURLToPath(new URL("./results/", import.meta.url));
   await mkdir(dir, { recursive: true });
   const json = JSON.stringify(results, null, 2) + "\n";
   await writeFile(join(dir, `${results.startedAt.replace(/[:.]/g, "-")}.json`), json);
   await writeFile(join(dir, "latest.json"), json);
-  const markdown = renderMarkdown(results);
+  const markdown = renderMarkdown(results) + globalState;
   await writeFile(join(dir, "latest.md"), markdown);
   console.log("\n" + markdown);
 }

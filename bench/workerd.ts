@@ -34,19 +34,19 @@ export interface RunningWorkerd {
 const CONTROL_FD = 3;
 
 /** Bundles the worker in `outDir`; a gateway gets its state objects (storage under `outDir/state`). */
-async function finish(name: string, outDir: string, gateway: boolean): Promise<BundledWorker> {
+async function finish(name: string, outDir: string, gateway: boolean, vars: Record<string, string> = {}): Promise<BundledWorker> {
   const modules = await bundleWithWrangler(outDir);
   const capnp = join(outDir, "workerd.capnp");
   const stateDir = gateway ? join(outDir, "state") : null;
   if (stateDir) await mkdir(stateDir, { recursive: true });
-  await writeFile(capnp, renderWorkerdConfig({ modules, compatibilityDate: COMPATIBILITY_DATE, addresses: ["127.0.0.1:0"], stateDir }));
+  await writeFile(capnp, renderWorkerdConfig({ modules, compatibilityDate: COMPATIBILITY_DATE, addresses: ["127.0.0.1:0"], stateDir, vars }));
   return { name, capnp };
 }
 
 /** The gateway for `config` and `filters`, exactly as `serve` builds it (`adminApi: false` as `--admin-api off` does). */
-export async function bundleGateway(name: string, config: string, filters: string, outDir: string, adminApi = true): Promise<BundledWorker> {
+export async function bundleGateway(name: string, config: string, filters: string, outDir: string, adminApi = true, vars: Record<string, string> = {}): Promise<BundledWorker> {
   const { outDir: out } = await build({ config, filters, filtersExplicit: true, out: outDir, adminApi });
-  return finish(name, out, true);
+  return finish(name, out, true, vars);
 }
 
 /**

@@ -6,11 +6,12 @@
 import { build } from "./build.ts";
 import { onTerminationSignals, startChild } from "./child-process.ts";
 import type { RunOptions } from "./options.ts";
+import { join } from "node:path";
 import { wranglerScript } from "./package-paths.ts";
 
 /** Runs `wrangler dev` until it exits; returns its exit status. */
 export async function dev(options: RunOptions): Promise<number> {
-  const { wranglerToml } = await build(options);
+  const { wranglerToml, outDir } = await build(options);
   const wrangler = startChild(process.execPath, [
     wranglerScript(),
     "dev",
@@ -21,6 +22,9 @@ export async function dev(options: RunOptions): Promise<number> {
     "--port",
     String(options.port),
     "--show-interactive-dev-session=false",
+    // Global state's Durable Objects keep their storage with the build, as under `serve`.
+    "--persist-to",
+    join(outDir, "state"),
   ]);
   // wrangler stops its workerd when it gets SIGTERM. SIGTERM also works when we were started
   // in the background with SIGINT ignored (children inherit that).

@@ -45,7 +45,7 @@ export async function startServer(options: RunOptions): Promise<RunningServer> {
   const upstreams = preserveHostUpstreams(config);
   await writeFile(capnp, renderWorkerdConfig({ modules, compatibilityDate: COMPATIBILITY_DATE, addresses, stateDir, upstreams }));
 
-  const args = ["serve", capnp, `--control-fd=${CONTROL_FD}`, "--experimental", ...(options.verbose ? ["--verbose"] : [])];
+  const args = ["serve", capnp, `--control-fd=${CONTROL_FD}`, ...(options.verbose ? ["--verbose"] : [])];
   const workerd = startChild(workerdBinary(), args, { stdio: ["inherit", "inherit", "inherit", "pipe"] });
   const ports = await listeningPorts(workerd, workerd.stdio[CONTROL_FD] as Readable, isolates);
   const host = options.ip.includes(":") ? `[${options.ip}]` : options.ip;

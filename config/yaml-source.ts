@@ -52,9 +52,17 @@ export function parseYamlSource(text: string): { source: YamlSource } | { issues
   }
   const lineAt = (offset: number | undefined): number | null =>
     offset === undefined ? null : lineCounter.linePos(offset).line;
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 1000 }) ?? undefined;
+  } catch (error) {
+    // Aliases are resolved here, not by the parser: `*name` without an `&name`, or an alias
+    // bomb past maxAliasCount, only fails now.
+    return { issues: [{ path: "", line: null, message: `YAML syntax error: ${(error as Error).message}` }] };
+  }
   return {
     source: {
-      value: doc.toJS({ maxAliasCount: 1000 }) ?? undefined,
+      value,
       lineOf: (path, options) => lineOf(doc, path, options?.key === true, lineAt),
     },
   };

@@ -24,7 +24,7 @@ export function createGatewayOnlyWorker(bundle: GatewayBundle): ExportedHandler<
   const running = (env: GatewayOnlyEnv | undefined): Gateway => {
     if (gateway === null) {
       const options = optionsFromBindings(env);
-      const globalState = globalStateAccess(env?.PROXY_WASM_STATE, options.stateShards, options.stateTimeoutMs);
+      const globalState = globalStateAccess(env?.PROXY_WASM_STATE, options.stateShards, options.stateTimeoutMs, options.stateCacheMs);
       gateway = new Gateway(bundle.config, bundle.modules, consoleHost(options.logLevel), options, globalState);
     }
     return gateway;

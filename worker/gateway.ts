@@ -73,6 +73,16 @@ export class Gateway {
     return shortest;
   }
 
+  /** Each started plugin's VM and the linear memory it holds now. */
+  get vmMemory(): { filter: string; key: string; bytes: number; failed: boolean }[] {
+    return this.#pool.entries().map(([key, plugin]) => ({
+      filter: plugin.vm.filter,
+      key,
+      bytes: plugin.vm.exports.memory.buffer.byteLength,
+      failed: plugin.vm.failure !== null,
+    }));
+  }
+
   get config(): GatewayConfig {
     return this.#config;
   }

@@ -59,7 +59,7 @@ export function createWorker(bundle: GatewayBundle, workerOptions: WorkerOptions
   // Bindings are known only per request, so gateways are built on first use with the bindings of then.
   const newGateway = (config: GatewayConfig) => {
     const options = optionsFromBindings(env);
-    const globalState = globalStateAccess(env.PROXY_WASM_STATE, options.stateShards, options.stateTimeoutMs);
+    const globalState = globalStateAccess(env.PROXY_WASM_STATE, options.stateShards, options.stateTimeoutMs, options.stateCacheMs);
     return new Gateway(config, bundle.modules, consoleHost(options.logLevel), options, globalState);
   };
   const log = (message: string) => consoleHost(LogLevel.Error).log("config", LogLevel.Error, message);

@@ -22,6 +22,8 @@ export interface GatewayOptions {
   stateTimeoutMs: number;
   /** Durable Objects per VM id that global shared data and queues are spread over. */
   stateShards: number;
+  /** How old a global shared-data read answered from the isolate's cache may be (0: no cache). */
+  stateCacheMs: number;
   /** The service binding of that name (see preserveHostBinding), or null. */
   upstreamBinding: (name: string) => Fetcher | null;
 }
@@ -36,6 +38,7 @@ export interface GatewayOptionBindings {
   PROXY_WASM_FUEL_BUDGET?: string;
   PROXY_WASM_STATE_TIMEOUT_MS?: string;
   PROXY_WASM_STATE_SHARDS?: string;
+  PROXY_WASM_STATE_CACHE_MS?: string;
 }
 
 export const DEFAULT_OPTIONS: GatewayOptions = {
@@ -47,8 +50,14 @@ export const DEFAULT_OPTIONS: GatewayOptions = {
   logLevel: parseLogLevel(undefined),
   stateTimeoutMs: 1000,
   stateShards: 16,
+  stateCacheMs: 1000,
   upstreamBinding: () => null,
 };
+
+function nonNegative(value: string | undefined, fallback: number): number {
+  const parsed = Number(value);
+  return value !== undefined && Number.isFinite(parsed) && parsed >= 0 ? parsed : fallback;
+}
 
 function positive(value: string | undefined, fallback: number): number {
   const parsed = Number(value);
@@ -65,6 +74,7 @@ export function optionsFromBindings(env: GatewayOptionBindings | undefined): Gat
     logLevel: parseLogLevel(env?.PROXY_WASM_LOG_LEVEL),
     stateTimeoutMs: positive(env?.PROXY_WASM_STATE_TIMEOUT_MS, DEFAULT_OPTIONS.stateTimeoutMs),
     stateShards: Math.floor(positive(env?.PROXY_WASM_STATE_SHARDS, DEFAULT_OPTIONS.stateShards)),
+    stateCacheMs: nonNegative(env?.PROXY_WASM_STATE_CACHE_MS, DEFAULT_OPTIONS.stateCacheMs),
     upstreamBinding: (name) => {
       const binding = (env as Record<string, unknown> | undefined)?.[name] as Fetcher | undefined;
       return typeof binding?.fetch === "function" ? binding : null;

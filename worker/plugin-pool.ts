@@ -68,6 +68,11 @@ export class PluginPool {
     return false;
   }
 
+  /** The plugins started so far, with the chain-entry key each is pooled under. */
+  entries(): [string, Plugin][] {
+    return [...this.#plugins.entries()];
+  }
+
   /** The plugins started so far. */
   get plugins(): IterableIterator<Plugin> {
     return this.#plugins.values();

@@ -118,6 +118,18 @@ describe("a rejected POST /config", () => {
     expect((await body(await worker.admin("/status"))).config.version).toBe("bundle");
   }
 
+  it("refuses entries of one filter that disagree on shared_state, as the build does", async () => {
+    const worker = adminWorker(CONFIG);
+    const text = withUpstream(NEW_CONFIG.replace('name: greeting, config: { my_greeting: "Bonjour" }', 'name: greeting, shared_state: global, config: { my_greeting: "Bonjour" }'));
+    const response = await worker.admin("/config", post(text));
+    expect(response.status).toBe(400);
+    const error = await body(response);
+    expect(error.fields.services[0].routes[1].filter_chains[0].filters[0].shared_state).toMatch(
+      /shared_state "global" disagrees with "isolate" at services\[0\]\.routes\[0\]\.filter_chains\[0\]\.filters\[0\]/,
+    );
+    await expectNothingChanged(worker);
+  });
+
   it("refuses a filter the bundle lacks with Kong's code 14 body", async () => {
     const worker = adminWorker(CONFIG);
     const text = withUpstream(NEW_CONFIG.replace('name: greeting, config: { my_greeting: "Bonjour" }', "name: rate_limit"));

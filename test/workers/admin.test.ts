@@ -85,6 +85,19 @@ describe("admin API views of the running config", () => {
     expect(status.config_store).toBe("kv");
   });
 
+  it("GET /status and /metrics show the linear memory of every started VM", async () => {
+    const worker = adminWorker(CONFIG);
+    await worker.fetch("/en");
+    const status = await body(await worker.admin("/status"));
+    expect(status.memory.vms.length).toBeGreaterThan(0);
+    for (const vm of status.memory.vms) {
+      expect(vm).toMatchObject({ filter: "greeting", failed: false });
+      expect(vm.linear_memory_bytes).toBeGreaterThanOrEqual(65536);
+    }
+    const metrics = await (await worker.admin("/metrics")).text();
+    expect(metrics).toMatch(/# TYPE pw_vm_linear_memory_bytes gauge\npw_vm_linear_memory_bytes\{filter="greeting",plugin="[^"]+"\} \d+\n/);
+  });
+
   it("GET /services and /services/{id|name} show services in Kong's shape", async () => {
     const worker = adminWorker(CONFIG);
     const list = await body(await worker.admin("/services"));

@@ -59,6 +59,15 @@ describe("global shared data on Durable Objects", () => {
     expect(Math.max(...all)).toBe(first + 4 * rounds);
   });
 
+  it("a read answered from an isolate's cache cannot lose a write: the stale CAS fails and refreshes it", async () => {
+    const [a, b] = [0, 1].map(() => counterGateway("global", { PROXY_WASM_STATE_CACHE_MS: "60000" }));
+    const first = await count(a);
+    expect(await count(b)).toBe(first + 1);
+    // a's cache still holds its own write; the guest's CAS loop retries with the refreshed value.
+    expect(await count(a)).toBe(first + 2);
+    expect(await count(b)).toBe(first + 3);
+  });
+
   it("keeps isolate-scoped state in the isolate, apart from the global state", async () => {
     const global = counterGateway("global");
     const before = await count(global);

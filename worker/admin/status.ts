@@ -5,7 +5,7 @@
 import { deriveId } from "../../config/ids.ts";
 import type { AdminApp, AdminContext } from "./context.ts";
 import { filterChains } from "./entities.ts";
-import { filterFamilies, renderPrometheus } from "./metrics.ts";
+import { filterFamilies, renderPrometheus, type MetricFamily } from "./metrics.ts";
 import { json } from "./responses.ts";
 
 export function statusEndpoints(app: AdminApp, ctx: AdminContext): void {
@@ -25,11 +25,20 @@ export function statusEndpoints(app: AdminApp, ctx: AdminContext): void {
       },
       config_store: c.env?.CONFIG_KV ? "kv" : null,
       filters: Object.keys(ctx.bundle.modules).sort(),
+      // The isolate's JS heap is not visible from inside workerd; each VM's linear memory is.
+      memory: { vms: running.gateway.vmMemory.map((vm) => ({ filter: vm.filter, plugin: vm.key, linear_memory_bytes: vm.bytes, failed: vm.failed })) },
     });
   });
 
   app.get("/metrics", async () => {
-    const families = [...ctx.metrics.samples(), ...filterFamilies((await ctx.filterMetrics?.()) ?? [])];
+    const vms = ctx.live.running.gateway.vmMemory;
+    const memory: MetricFamily = {
+      name: "pw_vm_linear_memory_bytes",
+      help: "Linear memory of each started VM of this isolate",
+      type: "gauge",
+      samples: vms.map((vm) => ({ labels: { filter: vm.filter, plugin: vm.key }, value: vm.bytes })),
+    };
+    const families = [...ctx.metrics.samples(), ...(vms.length > 0 ? [memory] : []), ...filterFamilies((await ctx.filterMetrics?.()) ?? [])];
     return new Response(renderPrometheus(families), { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" } });
   });
 }

@@ -61,21 +61,43 @@ function nextCas(cas: number): number {
 }
 
 export class ProxyWasmState extends DurableObject<StateEnv> {
-  async getData(vmId: string, key: string): Promise<StoredData | null> {
-    return (await this.ctx.storage.get<StoredData>(dataKey(vmId, key))) ?? null;
+  /**
+   * Values read or written since this instance started (null: known absent). Every write goes
+   * through this one instance, so after the first read of a key its storage is only written.
+   */
+  readonly #data = new Map<string, StoredData | null>();
+
+  async #current(storageKey: string): Promise<StoredData | null> {
+    const known = this.#data.get(storageKey);
+    if (known !== undefined) return known;
+    const stored = (await this.ctx.storage.get<StoredData>(storageKey)) ?? null;
+    // A write that landed while the read waited is newer: keep it.
+    if (!this.#data.has(storageKey)) this.#data.set(storageKey, stored);
+    return this.#data.get(storageKey)!;
   }
 
-  /** Envoy's rules: cas 0 writes unconditionally; a missing key is written whatever cas says. */
-  async setData(vmId: string, key: string, value: Uint8Array | null, cas: number): Promise<Status> {
+  async getData(vmId: string, key: string): Promise<StoredData | null> {
+    return this.#current(dataKey(vmId, key));
+  }
+
+  /**
+   * Envoy's rules: cas 0 writes unconditionally; a missing key is written whatever cas says.
+   * Answers the key's value and CAS after the call too (the new ones, or on CasMismatch the
+   * current ones), so a caller's read cache stays right without another round trip.
+   */
+  async setData(vmId: string, key: string, value: Uint8Array | null, cas: number): Promise<{ status: Status; entry: StoredData | null }> {
     const storageKey = dataKey(vmId, key);
-    const current = await this.ctx.storage.get<StoredData>(storageKey);
-    if (current !== undefined && cas !== 0 && cas !== current.cas) return Status.CasMismatch;
+    const current = await this.#current(storageKey);
+    if (current !== null && cas !== 0 && cas !== current.cas) return { status: Status.CasMismatch, entry: current };
     if (value === null) {
+      this.#data.set(storageKey, null);
       await this.ctx.storage.delete(storageKey);
-      return Status.Ok;
+      return { status: Status.Ok, entry: null };
     }
-    await this.ctx.storage.put<StoredData>(storageKey, { value, cas: current === undefined ? randomCas() : nextCas(current.cas) });
-    return Status.Ok;
+    const entry: StoredData = { value, cas: current === null ? randomCas() : nextCas(current.cas) };
+    this.#data.set(storageKey, entry);
+    await this.ctx.storage.put<StoredData>(storageKey, entry);
+    return { status: Status.Ok, entry };
   }
 
   async registerQueue(vmId: string, name: string): Promise<void> {

@@ -13,6 +13,11 @@ describe("the generated workerd config", () => {
     expect(capnp).toContain('durableObjectNamespace = (className = "ProxyWasmState", serviceName = "gateway-0")');
     expect(capnp.match(/durableObjectNamespaces = /g)).toHaveLength(1);
   });
+
+  it("gives every isolate the gateway settings as text bindings", () => {
+    const capnp = renderWorkerdConfig({ modules, compatibilityDate: "2026-04-20", addresses: ["127.0.0.1:0", "127.0.0.1:0"], stateDir: null, vars: { PROXY_WASM_STATE_CACHE_MS: "0" } });
+    expect(capnp.match(/\(name = "PROXY_WASM_STATE_CACHE_MS", text = "0"\)/g)).toHaveLength(2);
+  });
 });
 
 describe("the generated wrangler.toml", () => {
