@@ -13,6 +13,16 @@ export class HeaderMap {
     for (const [name, value] of pairs) this.#pairs.push([name.toLowerCase(), value]);
   }
 
+  /**
+   * A map over `pairs` as they are, without a copy: for pairs whose names are lower case already
+   * (a runtime's header iteration yields them so). The map owns the array from then on.
+   */
+  static adopt(pairs: [string, string][]): HeaderMap {
+    const map = new HeaderMap();
+    map.#pairs = pairs;
+    return map;
+  }
+
   /** The number of entries, pseudo-headers included. */
   get count(): number {
     return this.#pairs.length;

@@ -1,7 +1,7 @@
 /**
  * What every benchmark run needs first: the filters folder, the upstream, the generated configs
  * and the bundled workers (gateway with the bench routes, gateway with the example chain,
- * Hono passthrough, Hono middleware, an empty worker for the cold-start floor).
+ * a bare fetch passthrough, Hono passthrough, Hono middleware, an empty worker for the cold-start floor).
  * @module
  */
 import { join } from "node:path";
@@ -19,6 +19,8 @@ export interface PreparedBench {
   example: BundledWorker;
   /** The example built with `--admin-api off`. */
   exampleGatewayOnly: BundledWorker;
+  /** A bare `fetch` passthrough, the limit of any proxy worker. */
+  bare: BundledWorker;
   passthrough: BundledWorker;
   middleware: BundledWorker;
   empty: BundledWorker;
@@ -38,6 +40,7 @@ export async function prepareBench(): Promise<PreparedBench> {
     gateway: await bundleGateway("gateway (bench routes)", gatewayConfig, filtersDir, join(bundles, "gateway")),
     example: await bundleGateway("gateway (examples/kong.yml + greeting)", exampleConfig, filtersDir, join(bundles, "example")),
     exampleGatewayOnly: await bundleGateway("gateway (examples/kong.yml + greeting, --admin-api off)", exampleConfig, filtersDir, join(bundles, "example-gateway-only"), false),
+    bare: await bundlePlainWorker("bare-fetch", join(REPO_ROOT, "bench/workers/bare-fetch.ts"), upstream.url, join(bundles, "bare")),
     passthrough: await bundlePlainWorker("hono-passthrough", join(REPO_ROOT, "bench/workers/hono-passthrough.ts"), upstream.url, join(bundles, "passthrough")),
     middleware: await bundlePlainWorker("hono-header-middleware", join(REPO_ROOT, "bench/workers/hono-header-middleware.ts"), upstream.url, join(bundles, "middleware")),
     empty: await bundlePlainWorker("empty-worker", join(REPO_ROOT, "bench/workers/empty-worker.ts"), upstream.url, join(bundles, "empty")),

@@ -1,10 +1,12 @@
 /**
- * Summarises a V8 `.cpuprofile` (from `node --cpu-prof`): self time per function, with file and
- * line, heaviest first; and the total ("inclusive") time of the project's own functions.
+ * Summarises a V8 `.cpuprofile` (from `node --cpu-prof` or workerd's inspector): busy time by
+ * category (wasm, our JS, runtime natives called from JS, the runtime outside JS, GC), per
+ * request when the request count is given; self time per function, with file and line, heaviest
+ * first; and the total ("inclusive") time of the project's own functions.
  *
  *   BENCH_PROFILE_LOOP="(c)" node --cpu-prof --cpu-prof-dir=build/bench/profiles \
  *     --import tsx bench/micro/gateway-in-process.ts
- *   npx tsx bench/profile-summary.ts build/bench/profiles/<file>.cpuprofile [top]
+ *   npx tsx bench/profile-summary.ts build/bench/profiles/<file>.cpuprofile [top] [requests]
  * @module
  */
 import { readFileSync } from "node:fs";
@@ -22,9 +24,10 @@ interface Profile {
   timeDeltas: number[];
 }
 
-const [file, topText] = process.argv.slice(2);
-if (!file) throw new Error("usage: tsx bench/profile-summary.ts FILE.cpuprofile [top]");
+const [file, topText, requestsText] = process.argv.slice(2);
+if (!file) throw new Error("usage: tsx bench/profile-summary.ts FILE.cpuprofile [top] [requests]");
 const top = Number(topText ?? 30);
+const requests = requestsText === undefined ? null : Number(requestsText);
 const profile = JSON.parse(readFileSync(file, "utf8")) as Profile;
 
 const byId = new Map(profile.nodes.map((node) => [node.id, node]));
@@ -54,6 +57,34 @@ profile.samples.forEach((id, i) => {
     inclusive.set(name, (inclusive.get(name) ?? 0) + dt);
   }
 });
+
+/**
+ * What a sample's own frame is: guest code, the project's JS (the bundle: entry.js, or the
+ * sources under Node), a runtime function called from JS (no script: Headers, fetch, …), the
+ * runtime working outside any JS frame ("(program)": I/O, HTTP, promise plumbing), or GC.
+ */
+function category(node: ProfileNode): string {
+  const { functionName, url } = node.callFrame;
+  if (functionName === "(idle)") return "idle";
+  if (functionName === "(garbage collector)") return "GC";
+  if (functionName === "(program)" || functionName === "(root)") return "runtime outside JS";
+  if (url.startsWith("wasm://") || /^\$|wasm-function/.test(functionName)) return "wasm";
+  if (url === "") return "runtime natives called from JS";
+  return "our JS";
+}
+
+const categories = new Map<string, number>();
+profile.samples.forEach((id, i) => {
+  const name = category(byId.get(id)!);
+  categories.set(name, (categories.get(name) ?? 0) + (profile.timeDeltas[i] ?? 0));
+});
+const busy = total - (categories.get("idle") ?? 0);
+console.log(`busy time by category${requests ? `, µs per request over ${requests} requests` : ""}:`);
+for (const [name, us] of [...categories].filter(([name]) => name !== "idle").sort((a, b) => b[1] - a[1])) {
+  const perRequest = requests ? `${(us / requests).toFixed(1).padStart(8)} µs  ` : "";
+  console.log(`${perRequest}${((us / busy) * 100).toFixed(1).padStart(5)}%  ${name}`);
+}
+console.log("");
 
 const pct = (us: number) => `${((us / total) * 100).toFixed(1).padStart(5)}%`;
 console.log(`total ${(total / 1000).toFixed(0)} ms sampled\n\nself time:`);

@@ -6,6 +6,9 @@
  *   npx tsx bench/profile-workerd.ts d            case (d), 10 s of load after 2 s warm-up
  *   npx tsx bench/profile-workerd.ts c,d --seconds=5 --top=40
  *   npx tsx bench/profile-workerd.ts d --cold    the first request of a fresh isolate only
+ *   npx tsx bench/profile-workerd.ts c,tiny --loop=200   sequential requests that each run the
+ *                                                case 200 times with fetch stubbed (bench/loop-gateway.ts):
+ *                                                the gateway's own JS without the network
  *
  * Writes build/bench/profiles/workerd-<case>.cpuprofile and prints its summary
  * (bench/profile-summary.ts). Profiling slows workerd: compare functions with each other.
@@ -17,6 +20,7 @@ import { join } from "node:path";
 import { BENCH_BUILD, REPO_ROOT } from "./fixtures/filters-folder.ts";
 import { freePort, Inspector } from "./inspector.ts";
 import { measureLoad } from "./load.ts";
+import { loopGateway } from "./loop-gateway.ts";
 import { prepareBench } from "./prepare.ts";
 import { numberOption, runScript } from "./script.ts";
 import { CASES } from "./throughput.ts";
@@ -43,8 +47,10 @@ async function main(): Promise<void> {
   const seconds = numberOption("seconds", 10);
   const top = numberOption("top", 30);
   const cold = process.argv.includes("--cold");
+  const loop = numberOption("loop", 0);
   const prepared = await prepareBench();
-  const workers = { gateway: prepared.gateway, passthrough: prepared.passthrough, middleware: prepared.middleware };
+  if (loop > 0) prepared.gateway = await loopGateway(REPO_ROOT, "profiled", join(BENCH_BUILD, "bench-kong.yml"), join(BENCH_BUILD, "filters"));
+  const workers = { gateway: prepared.gateway, bare: prepared.bare, passthrough: prepared.passthrough, middleware: prepared.middleware };
   const outDir = join(BENCH_BUILD, "profiles");
   await mkdir(outDir, { recursive: true });
   for (const id of ids) {
@@ -55,13 +61,23 @@ async function main(): Promise<void> {
     try {
       const url = workerd.url + testCase.path;
       const inspector = await Inspector.connect(port);
-      if (!cold) await measureLoad(url, { connections: 32, seconds: 2, warmupSeconds: 0 });
+      const loopUrl = `${workerd.url}/__loop/${loop}${testCase.path}`;
+      const runLoop = async (ms: number) => {
+        let count = 0;
+        for (const end = performance.now() + ms; performance.now() < end; count++) await (await fetch(loopUrl)).arrayBuffer();
+        return count * loop;
+      };
+      if (loop > 0) await runLoop(2000);
+      else if (!cold) await measureLoad(url, { connections: 32, seconds: 2, warmupSeconds: 0 });
       await inspector.send("Profiler.enable");
       await inspector.send("Profiler.setSamplingInterval", { interval: cold ? 50 : 100 });
       await inspector.send("Profiler.start");
       let what: string;
       let requests = 1;
-      if (cold) {
+      if (loop > 0) {
+        requests = await runLoop(seconds * 1000);
+        what = `${requests} iterations of the loop, fetch stubbed`;
+      } else if (cold) {
         const started = performance.now();
         await (await fetch(url)).arrayBuffer();
         what = `first request ${(performance.now() - started).toFixed(1)} ms while profiled`;
@@ -76,7 +92,7 @@ async function main(): Promise<void> {
       const file = join(outDir, `workerd-${id}${cold ? "-cold" : ""}.cpuprofile`);
       await writeFile(file, JSON.stringify(profile));
       console.log(`\n# ${testCase.label}: ${what} → ${file}`);
-      console.log(execFileSync(process.execPath, ["--import", "tsx", join(REPO_ROOT, "bench/profile-summary.ts"), file, String(top)], { encoding: "utf8" }));
+      console.log(execFileSync(process.execPath, ["--import", "tsx", join(REPO_ROOT, "bench/profile-summary.ts"), file, String(top), String(requests)], { encoding: "utf8" }));
     } finally {
       await workerd.child.stop();
     }

@@ -1,49 +1,119 @@
 /**
  * workerd CPU per request, measured with sequential requests (one at a time, so the load
  * generator does not compete with workerd for the CPU): a steadier figure than req/s under
- * load, for comparing small changes. Each case gets a fresh workerd; rounds interleave cases.
+ * load, for comparing small changes. Every case runs on its own fresh workerd, all at once, in
+ * alternating blocks of requests, so the machine's drift hits each case alike.
  *
- *   npx tsx bench/request-cpu.ts                 cases b, c, d, e, g
- *   npx tsx bench/request-cpu.ts c,d --requests=2000 --rounds=5
+ *   npx tsx bench/request-cpu.ts                 cases bare, c, tiny, rust, d, rust5, e
+ *   npx tsx bench/request-cpu.ts c,d --blocks=40 --block=100
+ *   npx tsx bench/request-cpu.ts c,d --baseline=/tmp/before
+ *
+ * `--baseline=DIR` pairs every gateway case with the same case on the gateway built by the
+ * checkout in DIR (e.g. `git archive <commit> | tar -x -C DIR` plus a node_modules symlink):
+ * blocks alternate A, B, A, B, and the table gives the median of the per-block differences.
  * @module
  */
+import { join, resolve } from "node:path";
+import { BENCH_BUILD } from "./fixtures/filters-folder.ts";
 import { prepareBench } from "./prepare.ts";
 import { numberOption, runScript } from "./script.ts";
 import { cpuMsPrecise } from "./proc-stats.ts";
 import { median } from "./stats.ts";
-import { CASES } from "./throughput.ts";
-import { startWorkerd } from "./workerd.ts";
+import { CASES, type Target } from "./throughput.ts";
+import { startWorkerd, type BundledWorker } from "./workerd.ts";
 
-async function main(): Promise<void> {
-  const ids = (process.argv[2]?.startsWith("--") ? undefined : process.argv[2])?.split(",") ?? ["b", "c", "d", "e", "g"];
-  const requests = numberOption("requests", 1000);
-  const rounds = numberOption("rounds", 3);
-  const prepared = await prepareBench();
-  const workers = { gateway: prepared.gateway, passthrough: prepared.passthrough, middleware: prepared.middleware };
-  const samples = new Map<string, number[]>(ids.map((id) => [id, []]));
-  for (let round = 0; round < rounds; round++) {
-    for (const id of ids) {
-      const testCase = CASES.find((c) => c.id === id);
-      if (!testCase || testCase.target === "upstream") throw new Error(`case "${id}" is not a worker case`);
-      const workerd = await startWorkerd(workers[testCase.target]);
-      try {
-        const url = workerd.url + testCase.path;
-        const get = async () => void (await (await fetch(url)).arrayBuffer());
-        for (let i = 0; i < 200; i++) await get();
+const DEFAULT_CASES = ["bare", "c", "tiny", "rust", "d", "rust5", "e"];
+
+function stringOption(name: string): string | undefined {
+  return process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
+}
+
+/** The gateway for the same config and filters, built by the checkout in `dir`. */
+async function baselineGateway(dir: string, config: string, filters: string): Promise<BundledWorker> {
+  const { bundleGateway } = (await import(join(resolve(dir), "bench/workerd.ts"))) as typeof import("./workerd.ts");
+  return bundleGateway("gateway (baseline)", config, filters, join(BENCH_BUILD, "bundles", "gateway-baseline"));
+}
+
+interface Entry {
+  key: string;
+  worker: BundledWorker;
+  path: string;
+}
+
+/**
+ * Runs every entry on its own fresh workerd, all at once, and measures them in alternating
+ * blocks of sequential requests (the order rotates per block), so drift on a shared machine hits
+ * every entry alike. Returns the workerd CPU µs per request of each block, by entry key.
+ */
+async function measureInterleaved(entries: Entry[], blocks: number, blockSize: number): Promise<Map<string, number[]>> {
+  const running = [];
+  try {
+    for (const entry of entries) running.push({ entry, workerd: await startWorkerd(entry.worker) });
+    const getters = running.map(({ entry, workerd }) => {
+      const url = workerd.url + entry.path;
+      return async () => void (await (await fetch(url)).arrayBuffer());
+    });
+    for (const get of getters) for (let i = 0; i < 300; i++) await get();
+    const samples = new Map<string, number[]>(entries.map((e) => [e.key, []]));
+    for (let block = 0; block < blocks; block++) {
+      for (let j = 0; j < running.length; j++) {
+        const index = (block + j) % running.length;
+        const { entry, workerd } = running[index];
         const before = cpuMsPrecise(workerd.pid);
-        for (let i = 0; i < requests; i++) await get();
-        samples.get(id)!.push(((cpuMsPrecise(workerd.pid) - before) * 1000) / requests);
-      } finally {
-        await workerd.child.stop();
+        for (let i = 0; i < blockSize; i++) await getters[index]();
+        samples.get(entry.key)!.push(((cpuMsPrecise(workerd.pid) - before) * 1000) / blockSize);
       }
     }
+    return samples;
+  } finally {
+    for (const { workerd } of running) await workerd.child.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const ids = (process.argv[2]?.startsWith("--") ? undefined : process.argv[2])?.split(",") ?? DEFAULT_CASES;
+  const blockSize = numberOption("block", 100);
+  const blocks = numberOption("blocks", 20);
+  const baselineDir = stringOption("baseline");
+  const prepared = await prepareBench();
+  const workers: Record<Exclude<Target, "upstream">, BundledWorker> = { gateway: prepared.gateway, bare: prepared.bare, passthrough: prepared.passthrough, middleware: prepared.middleware };
+  const baseline = baselineDir
+    ? await baselineGateway(baselineDir, join(BENCH_BUILD, "bench-kong.yml"), join(BENCH_BUILD, "filters"))
+    : null;
+  const cases = ids.map((id) => {
+    const testCase = CASES.find((c) => c.id === id);
+    if (!testCase || testCase.target === "upstream") throw new Error(`case "${id}" is not a worker case`);
+    return testCase;
+  });
+  const us = (values: number[]) => median(values).toFixed(0);
+  if (baseline === null) {
+    const entries = cases.map((c) => ({ key: c.id, worker: workers[c.target as Exclude<Target, "upstream">], path: c.path }));
+    const samples = await measureInterleaved(entries, blocks, blockSize);
+    await prepared.upstream.child.stop();
+    console.log(`| case | workerd CPU µs/request (median of ${blocks} blocks of ${blockSize}) | middle half of the blocks |\n|---|---:|---|`);
+    for (const c of cases) {
+      const values = [...samples.get(c.id)!].sort((a, b) => a - b);
+      const q = Math.floor(values.length / 4);
+      console.log(`| ${c.label} | ${us(values)} | ${values[q].toFixed(0)}–${values[values.length - 1 - q].toFixed(0)} |`);
+    }
+    return;
+  }
+  console.log(`| case | before µs | now µs | now − before (median of per-block differences) |\n|---|---:|---:|---:|`);
+  for (const c of cases) {
+    if (c.target !== "gateway") continue;
+    const samples = await measureInterleaved(
+      [
+        { key: "now", worker: prepared.gateway, path: c.path },
+        { key: "before", worker: baseline, path: c.path },
+      ],
+      blocks,
+      blockSize,
+    );
+    const now = samples.get("now")!;
+    const before = samples.get("before")!;
+    console.log(`| ${c.label} | ${us(before)} | ${us(now)} | ${us(now.map((v, i) => v - before[i]))} |`);
   }
   await prepared.upstream.child.stop();
-  console.log(`| case | workerd CPU µs/request (median of ${rounds}) | all rounds |\n|---|---:|---|`);
-  for (const id of ids) {
-    const values = samples.get(id)!;
-    console.log(`| ${CASES.find((c) => c.id === id)!.label} | ${median(values).toFixed(0)} | ${values.map((v) => v.toFixed(0)).join(", ")} |`);
-  }
 }
 
 runScript(main);

@@ -64,13 +64,13 @@ async function main(): Promise<void> {
   };
 
   log("preparing filters and bundles");
-  const { upstream, filterPaths: paths, gateway, example, exampleGatewayOnly, passthrough, middleware, empty } = await prepareBench();
+  const { upstream, filterPaths: paths, gateway, example, exampleGatewayOnly, bare, passthrough, middleware, empty } = await prepareBench();
   log(`upstream on ${upstream.url}`);
 
   if (parts.has("throughput")) {
     for (const testCase of cases) {
       log(`throughput ${testCase.label}`);
-      const result = await runCase(testCase, { upstream: upstream.url, workers: { gateway, passthrough, middleware } }, load);
+      const result = await runCase(testCase, { upstream: upstream.url, workers: { gateway, bare, passthrough, middleware } }, load);
       log(`  ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, failures ${result.failures}`);
       results.throughput.push(result);
     }

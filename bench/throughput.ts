@@ -8,7 +8,7 @@ import { cpuMs } from "./proc-stats.ts";
 import { startWorkerd, type BundledWorker } from "./workerd.ts";
 
 /** Which server a case measures. */
-export type Target = "upstream" | "passthrough" | "middleware" | "gateway";
+export type Target = "upstream" | "bare" | "passthrough" | "middleware" | "gateway";
 
 export interface ThroughputCase {
   id: string;
@@ -48,9 +48,13 @@ const sized = (size: number, prefix = "") => (response: Response, body: Uint8Arr
 
 export const CASES: readonly ThroughputCase[] = [
   { id: "a", label: "(a) upstream directly", target: "upstream", path: "/", baseline: "b", check: ok },
+  { id: "bare", label: "bare fetch passthrough worker (the limit)", target: "bare", path: "/", baseline: "b", check: ok },
   { id: "b", label: "(b) Hono passthrough worker", target: "passthrough", path: "/", baseline: "b", check: ok },
   { id: "c", label: "(c) gateway, no filters", target: "gateway", path: "/none/", baseline: "b", check: ok },
   { id: "d", label: "(d) gateway, 1 header filter (greeting)", target: "gateway", path: "/greeting/", baseline: "b", check: hasHeader("x-greeting") },
+  { id: "tiny", label: "gateway, 1 tiny WAT header filter", target: "gateway", path: "/tiny/", baseline: "b", check: hasHeader("x-tiny") },
+  { id: "rust", label: "gateway, 1 Rust-SDK-shaped header filter (WAT)", target: "gateway", path: "/rust/", baseline: "b", check: hasHeader("x-sdk") },
+  { id: "rust5", label: "gateway, 5 Rust-SDK-shaped header filters (WAT)", target: "gateway", path: "/rust-five/", baseline: "b", check: hasHeader("x-sdk", 5) },
   { id: "e", label: "(e) gateway, 5 filters (greeting ×5)", target: "gateway", path: "/five/", baseline: "b", check: hasHeader("x-greeting", 5) },
   { id: "g", label: "(g) gateway, largest filter (synthetic 2.4 MB)", target: "gateway", path: "/large/", baseline: "b", check: hasHeader("x-large") },
   { id: "h", label: "(h) Hono middleware adding X-Greeting", target: "middleware", path: "/", baseline: "b", check: hasHeader("x-greeting") },

@@ -18,33 +18,37 @@ const NOT_FORWARDED = new Set([
   "host",
 ]);
 
-function regularHeaders(headers: Headers): [string, string][] {
-  const pairs: [string, string][] = [];
-  headers.forEach((value, name) => {
-    if (!NOT_FORWARDED.has(name)) pairs.push([name, value]);
-  });
-  return pairs;
+/**
+ * Appends the regular headers to `pairs` and hands them to a map. Iteration yields lower-case
+ * names and fresh `[name, value]` arrays (a single runtime call each, about half of `forEach`'s
+ * cost in workerd), so the map adopts them as they are.
+ */
+function withRegularHeaders(pairs: [string, string][], headers: Headers): HeaderMap {
+  for (const pair of headers as unknown as Iterable<[string, string]>) if (!NOT_FORWARDED.has(pair[0])) pairs.push(pair);
+  return HeaderMap.adopt(pairs);
 }
 
 export function requestHeaderMap(request: Request, url: URL): HeaderMap {
-  return new HeaderMap([
-    [":authority", request.headers.get("host") ?? url.host],
-    [":path", pathAndQuery(url)],
-    [":method", request.method],
-    [":scheme", url.protocol.slice(0, -1)],
-    ...regularHeaders(request.headers),
-  ]);
+  return withRegularHeaders(
+    [
+      [":authority", request.headers.get("host") ?? url.host],
+      [":path", pathAndQuery(url)],
+      [":method", request.method],
+      [":scheme", url.protocol.slice(0, -1)],
+    ],
+    request.headers,
+  );
 }
 
 export function responseHeaderMap(response: Response): HeaderMap {
-  return new HeaderMap([[":status", String(response.status)], ...regularHeaders(response.headers)]);
+  return withRegularHeaders([[":status", String(response.status)]], response.headers);
 }
 
 /** The regular headers of a map as Workers Headers (pseudo-headers and hop-by-hop dropped). */
 export function toHeaders(map: HeaderMap): Headers {
   const headers = new Headers();
   for (const [name, value] of map.pairs()) {
-    if (name.startsWith(":") || NOT_FORWARDED.has(name)) continue;
+    if (name.charCodeAt(0) === 0x3a /* ":" */ || NOT_FORWARDED.has(name)) continue;
     try {
       headers.append(name, value);
     } catch {

@@ -13,6 +13,11 @@ const KONG_HEADERS = [
   ["via", "1.1 proxy-wasm-workers/0.1.0"],
 ];
 const BYTES = new Uint8Array(20);
+// What a small upstream response carries (bench/upstream-server.ts under node http).
+const UPSTREAM_LIKE = new Response(null, {
+  status: 200,
+  headers: { "content-type": "text/plain", "content-length": "20", date: new Date(0).toUTCString(), connection: "keep-alive", "keep-alive": "timeout=5" },
+});
 
 const operations = {
   "nothing (loop only)": () => {},
@@ -36,6 +41,26 @@ const operations = {
       if (!HOP_BY_HOP_SET.has(name)) pairs.push([name, value]);
     });
   },
+  "request headers → pairs (spread)": (request) => [...request.headers],
+  "request headers counted (keys)": (request) => {
+    let count = 0;
+    for (const _ of request.headers.keys()) count++;
+    return count;
+  },
+  "response.headers → pairs (forEach)": (_request, _ctx, response) => {
+    const pairs = [];
+    response.headers.forEach((value, name) => pairs.push([name, value]));
+  },
+  "new Response(body, response) + 4 sets": (_request, _ctx, response) => {
+    const copy = new Response(null, response);
+    for (const [name, value] of KONG_HEADERS.slice(0, 4)) copy.headers.set(name, value);
+  },
+  "new Headers(response.headers) + 4 sets + new Response(body, { status, headers })": (_request, _ctx, response) => {
+    const headers = new Headers(response.headers);
+    for (const [name, value] of KONG_HEADERS.slice(0, 4)) headers.set(name, value);
+    return new Response(null, { status: response.status, headers });
+  },
+  "queueMicrotask(f)": () => queueMicrotask(() => {}),
   "new Headers() + 6 appends": () => {
     const headers = new Headers();
     for (const [name, value] of KONG_HEADERS) headers.append(name, value);
@@ -50,7 +75,7 @@ export default {
     const name = decodeURIComponent(new URL(request.url).pathname.slice(1));
     const operation = operations[name];
     if (!operation) return Response.json(Object.keys(operations));
-    for (let i = 0; i < REPEAT; i++) operation(request, ctx);
+    for (let i = 0; i < REPEAT; i++) operation(request, ctx, UPSTREAM_LIKE);
     return new Response("ok");
   },
 };
