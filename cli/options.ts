@@ -56,6 +56,9 @@ Commands:
   dev     build, then run "wrangler dev" on it
   serve   build, bundle with "wrangler deploy --dry-run" and run it on plain workerd
           (the fastest local runtime)
+  check FILTER.wasm…
+          describe filters and whether this host runs them ("proxy-wasm-workers check --help",
+          docs/filter-authors.md)
 
 Options:
   --config FILE   declarative config (default: $KONG_DECLARATIVE_CONFIG, else ./${DEFAULT_CONFIG})
