@@ -4,10 +4,13 @@
  */
 import type { AuthorInvocation } from "./author-options.ts";
 import { checkCommand } from "./check.ts";
+import { runCommand } from "./run.ts";
 
 export async function runAuthorCommand(invocation: AuthorInvocation): Promise<number> {
   switch (invocation.command) {
     case "check":
       return checkCommand(invocation.options);
+    case "run":
+      return runCommand(invocation.options);
   }
 }

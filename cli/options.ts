@@ -57,8 +57,10 @@ Commands:
   serve   build, bundle with "wrangler deploy --dry-run" and run it on plain workerd
           (the fastest local runtime)
   check FILTER.wasm…
-          describe filters and whether this host runs them ("proxy-wasm-workers check --help",
-          docs/filter-authors.md)
+          describe filters and whether this host runs them
+  run FILTER.wasm
+          one request through a filter, offline, with a trace of its callbacks and host calls
+          (these filter-author commands: "proxy-wasm-workers check --help", docs/filter-authors.md)
 
 Options:
   --config FILE   declarative config (default: $KONG_DECLARATIVE_CONFIG, else ./${DEFAULT_CONFIG})

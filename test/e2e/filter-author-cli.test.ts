@@ -39,3 +39,39 @@ describe("proxy-wasm-workers check", () => {
     expect(report).toMatchObject({ ok: true, abiVersions: ["0.2.1"], toolchain: { toolchain: "cpp-emscripten" }, missingImports: [] });
   });
 });
+
+describe("proxy-wasm-workers run", () => {
+  it("prints the callbacks and host calls that led to a local response, and exits 3 when it was not the expected status", () => {
+    const run = runCli(
+      ["run", guest("callout-auth"), "--config", "kong", "--request", "GET /private", "--header", "x-deny: yes", "--callout-response", '403 {"allowed":false}', "--expect-status", "200"],
+      REPO_ROOT,
+    );
+    expect(run.status).toBe(3);
+    expect(run.stdout).toMatch(/^▶ proxy_on_request_headers\(2, \d+, 1\) → 1$/m);
+    expect(run.stdout).toContain('· proxy_http_call("auth" { :method: "GET", :path: "/status/403", :authority: "auth" }');
+    expect(run.stdout).toMatch(/^▶ proxy_on_http_call_response\(1, 1, /m);
+    expect(run.stdout).toContain('· proxy_send_local_response(403 details "" body "denied by auth service" headers { x-denied-by: "callout" }) → ok');
+    expect(run.stdout).toContain("── client response (local response) ──\n403\n  x-denied-by: callout");
+    expect(run.stdout).toContain("✗ expected status 200, the client got 403 (local response)");
+  });
+
+  it("exits 2 when the filter traps, and --json carries the same as data", () => {
+    const run = runCli(["run", guest("trap-when-asked"), "--header", "x-trap: 1", "--json"], REPO_ROOT);
+    expect(run.status).toBe(2);
+    const result = JSON.parse(run.stdout);
+    expect(result).toMatchObject({ exitStatus: 2, response: { status: 500, source: "gateway_error" }, upstreamRequest: null });
+    expect(result.failure).toContain("proxy_on_request_headers");
+  });
+
+  it("exits 0 when the request went through and the client got the expected status", () => {
+    const run = runCli(["run", guest("rust-sdk-add-header"), "--response-header", "content-type: text/plain", "--response-body", "ok", "--expect-status", "200"], REPO_ROOT);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain("· proxy_add_header_map_value(http_response_headers \"x-sdk\": \"rust\") → ok");
+  });
+
+  it("refuses a malformed flag with a one-line reason", () => {
+    const run = runCli(["run", guest("rust-sdk-add-header"), "--request", "fetch it"], REPO_ROOT);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe('proxy-wasm-workers: --request must look like "GET /path", got "fetch it"\n');
+  });
+});
