@@ -4,6 +4,7 @@
  */
 import type { AuthorInvocation } from "./author-options.ts";
 import { checkCommand } from "./check.ts";
+import { testCommand } from "./fixture-test.ts";
 import { runCommand } from "./run.ts";
 
 export async function runAuthorCommand(invocation: AuthorInvocation): Promise<number> {
@@ -12,5 +13,7 @@ export async function runAuthorCommand(invocation: AuthorInvocation): Promise<nu
       return checkCommand(invocation.options);
     case "run":
       return runCommand(invocation.options);
+    case "test":
+      return testCommand(invocation.options);
   }
 }

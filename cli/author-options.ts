@@ -6,9 +6,9 @@ import { parse } from "./author-args.ts";
 import { CliError } from "./cli-error.ts";
 import { parseRunOptions, RUN_USAGE, type RunOptions } from "./run-options.ts";
 
-export type AuthorCommand = "check" | "run";
+export type AuthorCommand = "check" | "run" | "test";
 /** The filter-author commands the CLI runs. */
-export const AUTHOR_COMMANDS: readonly string[] = ["check", "run"];
+export const AUTHOR_COMMANDS: readonly string[] = ["check", "run", "test"];
 
 export interface CheckOptions {
   files: string[];
@@ -16,14 +16,17 @@ export interface CheckOptions {
   config: string;
 }
 
-export type AuthorInvocation = { command: "check"; options: CheckOptions } | { command: "run"; options: RunOptions };
+export type AuthorInvocation = { command: "check"; options: CheckOptions } | { command: "run"; options: RunOptions }
+  | { command: "test"; options: { files: string[] } };
 
 export const AUTHOR_USAGE = `Filter-author commands:
   check FILTER.wasm…   describe each module (ABI, toolchain, callbacks, imports, size, memory,
                        start time, metering); exit 1 when one is not a Proxy-Wasm module
       --config STRING  configuration for the start-up check (default: empty)
       --json           one JSON array of reports
-${RUN_USAGE}`;
+${RUN_USAGE}  test FIXTURE.yaml…   run YAML fixtures (docs/filter-authors.md); ends with the line
+                       "N passed, M failed"; exit 1 when one failed
+`;
 
 /** Parses the arguments after an author command's name. */
 export function parseAuthorCommand(command: AuthorCommand, argv: readonly string[]): AuthorInvocation {
@@ -35,5 +38,10 @@ export function parseAuthorCommand(command: AuthorCommand, argv: readonly string
     }
     case "run":
       return { command, options: parseRunOptions(argv) };
+    case "test": {
+      const { positionals } = parse(argv, {});
+      if (positionals.length === 0) throw new CliError("test needs at least one FIXTURE.yaml");
+      return { command, options: { files: positionals } };
+    }
   }
 }

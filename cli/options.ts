@@ -60,6 +60,8 @@ Commands:
           describe filters and whether this host runs them
   run FILTER.wasm
           one request through a filter, offline, with a trace of its callbacks and host calls
+  test FIXTURE.yaml…
+          run YAML fixtures of requests and expected results through their filters
           (these filter-author commands: "proxy-wasm-workers check --help", docs/filter-authors.md)
 
 Options:

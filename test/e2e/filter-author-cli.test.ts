@@ -75,3 +75,20 @@ describe("proxy-wasm-workers run", () => {
     expect(run.stderr).toBe('proxy-wasm-workers: --request must look like "GET /path", got "fetch it"\n');
   });
 });
+
+describe("proxy-wasm-workers test", () => {
+  const fixture = (name: string) => join(REPO_ROOT, "test", "fixtures", "filter-tests", name);
+
+  it("exits 0 when every fixture passes, ending with the plain tally line", () => {
+    guest("callout-auth");
+    const run = runCli(["test", fixture("greeting.yaml"), fixture("callout-auth.yaml")], REPO_ROOT);
+    expect(run.status).toBe(0);
+    expect(run.stdout.trimEnd().split("\n").at(-1)).toBe("5 passed, 0 failed");
+  });
+
+  it("exits 1 when an expectation is wrong", () => {
+    const run = runCli(["test", fixture("greeting.yaml"), fixture("greeting-wrong.yaml")], REPO_ROOT);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(/^2 passed, 2 failed$/m);
+  });
+});
