@@ -5,6 +5,7 @@
 import type { AuthorInvocation } from "./author-options.ts";
 import { checkCommand } from "./check.ts";
 import { testCommand } from "./fixture-test.ts";
+import { playgroundCommand } from "./playground.ts";
 import { runCommand } from "./run.ts";
 
 export async function runAuthorCommand(invocation: AuthorInvocation): Promise<number> {
@@ -15,5 +16,7 @@ export async function runAuthorCommand(invocation: AuthorInvocation): Promise<nu
       return runCommand(invocation.options);
     case "test":
       return testCommand(invocation.options);
+    case "playground":
+      return playgroundCommand(invocation.options);
   }
 }

@@ -62,6 +62,8 @@ Commands:
           one request through a filter, offline, with a trace of its callbacks and host calls
   test FIXTURE.yaml…
           run YAML fixtures of requests and expected results through their filters
+  playground
+          a browser page that runs a dropped filter on a request you edit
           (these filter-author commands: "proxy-wasm-workers check --help", docs/filter-authors.md)
 
 Options:

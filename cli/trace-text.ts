@@ -28,7 +28,8 @@ export function traceLines(events: readonly TraceEvent[]): string[] {
   });
 }
 
-function messageLines(first: string, message: Message): string[] {
+/** A message as lines: its first line, then indented headers, a blank line and the body. */
+export function messageLines(first: string, message: Message): string[] {
   const lines = [first, ...message.headers.map(([name, value]) => `  ${name}: ${value}`)];
   if (message.body !== "") lines.push("", ...message.body.split("\n").map((line) => `  ${line}`));
   return lines;
