@@ -5,7 +5,7 @@
  * callback or host call did is traced. Free of Node APIs: the playground runs it in a browser.
  * @module
  */
-import type { CalloutHost, CalloutRequest, CalloutResponse } from "../abi/callout-api.ts";
+import type { CalloutHost, CalloutRequest, CalloutResponse, CalloutResult } from "../abi/callout-api.ts";
 import type { LocalResponse } from "../abi/context.ts";
 import { describe, VmFailure } from "../abi/errors.ts";
 import { HttpExchange } from "../abi/exchange.ts";
@@ -59,6 +59,11 @@ export interface OfflineRun {
   upstream: ResponseSpec;
   /** What every callout gets; null: callouts fail as a broken connection. */
   callout: ResponseSpec | null;
+  /**
+   * Sends callouts somewhere real instead (e.g. `run --callout-url`): answers the response, or
+   * null (or rejects) for a broken connection. Overrides `callout`.
+   */
+  sendCallout?: (callout: SentCallout, timeoutMs: number) => Promise<ResponseSpec | null>;
   /** How many `on_tick` calls to run after start-up, when the filter set a tick period. */
   ticks: number;
   /** The filter's log level: lines below it are dropped, as in the gateway. */
@@ -145,11 +150,14 @@ export async function runOffline(run: OfflineRun): Promise<OfflineResult> {
   }
   const calloutHost: CalloutHost = {
     send(request: CalloutRequest) {
-      callouts.push({ upstream: request.upstream, headers: request.headers.map(([n, v]) => [n, v]), body: text.decode(request.body) });
-      const answer = run.callout;
-      if (answer === null) return Promise.resolve({ ok: false, reason: "broken connection" } as const);
-      const response: CalloutResponse = { headers: [[":status", String(answer.status)], ...answer.headers], body: encodeUtf8(answer.body), trailers: [] };
-      return Promise.resolve({ ok: true, response } as const);
+      const sent: SentCallout = { upstream: request.upstream, headers: request.headers.map(([n, v]) => [n, v]), body: text.decode(request.body) };
+      callouts.push(sent);
+      const answered = run.sendCallout ? run.sendCallout(sent, request.timeoutMs || 5000).catch(() => null) : Promise.resolve(run.callout);
+      return answered.then((answer): CalloutResult => {
+        if (answer === null) return { ok: false, reason: "broken connection" };
+        const response: CalloutResponse = { headers: [[":status", String(answer.status)], ...answer.headers], body: encodeUtf8(answer.body), trailers: [] };
+        return { ok: true, response };
+      });
     },
   };
 

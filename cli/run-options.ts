@@ -16,6 +16,8 @@ export interface RunOptions {
   request: RequestSpec;
   upstream: ResponseSpec;
   callout: ResponseSpec | null;
+  /** `--callout-url`: callouts are sent to this origin (their `:path` appended) instead. */
+  calloutUrl: string | null;
   ticks: number;
   logLevel: LogLevel;
   json: boolean;
@@ -34,6 +36,7 @@ export const RUN_USAGE = `  run FILTER.wasm      one request through the filter,
       --callout-response 'STATUS [BODY]'  what every callout gets (default: callouts fail
                                  as a broken connection)
       --callout-header 'name: value'      headers of that callout response (repeatable)
+      --callout-url URL          send callouts for real to URL + their :path instead
       --ticks N                  run on_tick N times after start-up (default: 0)
       --log-level LEVEL          trace|debug|info|warn|error|critical (default: trace)
       --expect-status N          exit 3 unless the client gets status N
@@ -57,6 +60,7 @@ export function parseRunOptions(argv: readonly string[]): RunOptions {
     "response-body": { type: "string" },
     "callout-response": { type: "string" },
     "callout-header": { type: "string", multiple: true },
+    "callout-url": { type: "string" },
     ticks: { type: "string" },
     "log-level": { type: "string" },
     "expect-status": { type: "string" },
@@ -76,6 +80,7 @@ export function parseRunOptions(argv: readonly string[]): RunOptions {
     request: { method, path, headers: list("header"), body: str("body") ?? "" },
     upstream: { status: integer("--response-status", str("response-status") ?? "200", 100, 599), headers: list("response-header"), body: str("response-body") ?? "" },
     callout: calloutResponse(str("callout-response"), list("callout-header")),
+    calloutUrl: calloutUrl(str("callout-url")),
     ticks: integer("--ticks", str("ticks") ?? "0", 0, 10_000),
     logLevel: logLevel(str("log-level") ?? "trace"),
     json: values.json === true,
@@ -103,6 +108,18 @@ function calloutResponse(text: string | undefined, headers: [string, string][]):
   const match = /^\s*(\d{3})(?:\s+([\s\S]*))?$/.exec(text);
   if (!match) throw new CliError(`--callout-response must look like "200 body", got "${text}"`);
   return { status: Number(match[1]), headers, body: match[2] ?? "" };
+}
+
+function calloutUrl(text: string | undefined): string | null {
+  if (text === undefined) return null;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new CliError(`--callout-url must be an http(s) URL, got "${text}"`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new CliError(`--callout-url must be an http(s) URL, got "${text}"`);
+  return url.origin + url.pathname.replace(/\/$/, "");
 }
 
 /** A log level by name. */

@@ -8,7 +8,7 @@
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { CliError } from "./cli-error.ts";
-import { runOffline, type OfflineResult } from "./offline-request.ts";
+import { runOffline, type OfflineResult, type ResponseSpec, type SentCallout } from "./offline-request.ts";
 import type { RunOptions } from "./run-options.ts";
 import { resultText } from "./trace-text.ts";
 
@@ -32,6 +32,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
     request: options.request,
     upstream: options.upstream,
     callout: options.callout,
+    ...(options.calloutUrl !== null && { sendCallout: fetchCallout(options.calloutUrl) }),
     ticks: options.ticks,
     logLevel: options.logLevel,
     showAllocations: options.showAllocations,
@@ -50,4 +51,27 @@ export function runExitStatus(result: OfflineResult, expectStatus: number | null
   if (result.failure !== null) return RUN_EXIT.filterFailed;
   if (expectStatus !== null && result.response.status !== expectStatus) return RUN_EXIT.unexpectedStatus;
   return 0;
+}
+
+/**
+ * Sends callouts to `base` + their `:path` with their method, headers and body (`--callout-url`);
+ * a network error or timeout is a broken connection.
+ */
+export function fetchCallout(base: string): (callout: SentCallout, timeoutMs: number) => Promise<ResponseSpec | null> {
+  return async (callout, timeoutMs) => {
+    const pseudo = (name: string) => callout.headers.find(([n]) => n === name)?.[1];
+    const headers = new Headers();
+    for (const [name, value] of callout.headers) if (!name.startsWith(":")) headers.append(name, value);
+    const method = pseudo(":method") ?? "GET";
+    const response = await fetch(base + (pseudo(":path") ?? "/"), {
+      method,
+      headers,
+      body: method === "GET" || method === "HEAD" || callout.body === "" ? undefined : callout.body,
+      redirect: "manual",
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const responseHeaders: [string, string][] = [];
+    response.headers.forEach((value, name) => responseHeaders.push([name, value]));
+    return { status: response.status, headers: responseHeaders, body: await response.text() };
+  };
 }

@@ -1,8 +1,10 @@
 import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { LogLevel } from "../../../abi/types.ts";
 import { runOffline, type OfflineRun } from "../../../cli/offline-request.ts";
-import { runExitStatus } from "../../../cli/run.ts";
+import { fetchCallout, runExitStatus } from "../../../cli/run.ts";
 import { resultText } from "../../../cli/trace-text.ts";
 import type { CallbackEvent, HostCallEvent } from "../../../cli/traced-vm.ts";
 import { builtFilter, guest } from "./support/built-modules.ts";
@@ -78,6 +80,31 @@ describe("one request through a filter, offline", () => {
   it("a callout the filter allows resumes the request, with the headers it added upstream", async () => {
     const result = await runOffline(offline(guest("callout-auth"), { config: "kong", callout: { status: 200, headers: [], body: "{}" } }));
     expect(result.upstreamRequest?.headers).toEqual([["x-auth", "allowed"], ["x-callout", "done"]]);
+  });
+
+  it("callouts can reach a real server: its answer decides, as a local response or a pass", async () => {
+    const seen: string[] = [];
+    const server = createServer((request, response) => {
+      seen.push(`${request.method} ${request.url}`);
+      const status = Number(request.url?.split("/").at(-1)) || 200;
+      response.writeHead(status, { "content-type": "application/json" }).end("{}");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const sendCallout = fetchCallout(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+      const allowed = await runOffline(offline(guest("callout-auth"), { config: "kong", sendCallout }));
+      expect(allowed.upstreamRequest?.headers).toContainEqual(["x-auth", "allowed"]);
+      const denied = await runOffline(offline(guest("callout-auth"), { config: "kong", sendCallout, request: { method: "GET", path: "/", headers: [["x-deny", "1"]], body: "" } }));
+      expect(denied.response).toMatchObject({ status: 403, source: "local_response" });
+      expect(seen).toEqual(["GET /status/200", "GET /status/403"]);
+    } finally {
+      server.close();
+    }
+  });
+
+  it("a callout to a server that is not there fails as a broken connection", async () => {
+    const result = await runOffline(offline(guest("callout-auth"), { config: "kong", sendCallout: fetchCallout("http://127.0.0.1:9") }));
+    expect(result.response).toMatchObject({ status: 502, source: "local_response", body: "callout failed" });
   });
 
   it("a trap fails the request with Kong's 500, names the callback, and exits 2", async () => {

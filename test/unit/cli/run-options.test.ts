@@ -12,6 +12,7 @@ describe("run's flags", () => {
       request: { method: "GET", path: "/", headers: [], body: "" },
       upstream: { status: 200, headers: [], body: "" },
       callout: null,
+      calloutUrl: null,
       ticks: 0,
       logLevel: LogLevel.Trace,
       json: false,
@@ -30,6 +31,11 @@ describe("run's flags", () => {
     expect(options.upstream).toEqual({ status: 201, headers: [["etag", "abc"]], body: "" });
     expect(options.callout).toEqual({ status: 403, headers: [["x-why", "test"]], body: "no way" });
     expect(options).toMatchObject({ ticks: 2, logLevel: LogLevel.Warn, rootId: "r", vmConfig: "v", config: "c", expectStatus: 403 });
+  });
+
+  it("take a callout URL without its trailing slash, and refuse one that is not http(s)", () => {
+    expect(parseRunOptions(["f.wasm", "--callout-url", "http://127.0.0.1:9000/"]).calloutUrl).toBe("http://127.0.0.1:9000");
+    expect(() => parseRunOptions(["f.wasm", "--callout-url", "ftp://x"])).toThrow('--callout-url must be an http(s) URL, got "ftp://x"');
   });
 
   it("refuse a header without a colon and an unknown log level", () => {
