@@ -1,9 +1,10 @@
 import { existsSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { builtFilter, guest } from "../unit/cli/support/built-modules.ts";
-import { REPO_ROOT, startCli, type BackgroundCli } from "./support/cli-process.ts";
+import { REPO_ROOT, runCli, startCli, type BackgroundCli } from "./support/cli-process.ts";
 
 /** Debian's chromium package (`.ci/run` installs it); CHROMIUM_PATH points elsewhere. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -87,4 +88,17 @@ describe("proxy-wasm-workers playground", () => {
       await browser.close();
     }
   }, 120_000);
+});
+
+describe("proxy-wasm-workers playground --out", () => {
+  it("writes the page as static files for any static host", async () => {
+    const out = await mkdtemp(join(tmpdir(), "pww-playground-"));
+    try {
+      const run = runCli(["playground", "--out", out], REPO_ROOT);
+      expect(run.status).toBe(0);
+      expect((await readdir(out)).sort()).toEqual(["index.html", "playground.css", "playground.js"]);
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  });
 });
