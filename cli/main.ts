@@ -1,12 +1,15 @@
 /**
- * The `proxy-wasm-workers` command line: `build | dev | serve`.
+ * The `proxy-wasm-workers` command line: `build | dev | serve`, and the filter-author commands
+ * (`check`, `run`, `test`, `playground`).
  * @module
  */
-import { build } from "./build.ts";
+import { runAuthorCommand } from "./author-commands.ts";
+import { AUTHOR_COMMANDS, AUTHOR_USAGE, parseAuthorCommand, type AuthorCommand } from "./author-options.ts";
 import { CliError, isConfigError } from "./cli-error.ts";
-import { dev } from "./dev.ts";
 import { parseCommandLine, USAGE } from "./options.ts";
-import { serve } from "./serve.ts";
+
+// build, dev and serve load binaryen (tens of seconds on a busy machine), so each command
+// imports what it needs only when it runs.
 
 /**
  * Runs one command line and returns the exit status. User mistakes (bad config, missing files,
@@ -14,21 +17,29 @@ import { serve } from "./serve.ts";
  */
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   try {
+    if (AUTHOR_COMMANDS.includes(argv[0] ?? "")) {
+      if (argv.includes("--help") || argv.includes("-h")) {
+        process.stdout.write(AUTHOR_USAGE);
+        return 0;
+      }
+      return await runAuthorCommand(parseAuthorCommand(argv[0] as AuthorCommand, argv.slice(1)));
+    }
     const invocation = parseCommandLine(argv, env);
     switch (invocation.command) {
       case "help":
         process.stdout.write(USAGE);
         return 0;
       case "build": {
+        const { build } = await import("./build.ts");
         const result = await build(invocation.options);
         const filters = result.filters.length > 0 ? result.filters.join(", ") : "none";
         console.log(`proxy-wasm-workers built ${invocation.options.config} into ${result.outDir} (filters: ${filters})`);
         return 0;
       }
       case "dev":
-        return await dev(invocation.options);
+        return await (await import("./dev.ts")).dev(invocation.options);
       case "serve":
-        return await serve(invocation.options);
+        return await (await import("./serve.ts")).serve(invocation.options);
     }
   } catch (error) {
     if (isConfigError(error)) {

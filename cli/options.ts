@@ -56,6 +56,15 @@ Commands:
   dev     build, then run "wrangler dev" on it
   serve   build, bundle with "wrangler deploy --dry-run" and run it on plain workerd
           (the fastest local runtime)
+  check FILTER.wasm…
+          describe filters and whether this host runs them
+  run FILTER.wasm
+          one request through a filter, offline, with a trace of its callbacks and host calls
+  test FIXTURE.yaml…
+          run YAML fixtures of requests and expected results through their filters
+  playground
+          a browser page that runs a dropped filter on a request you edit
+          (these filter-author commands: "proxy-wasm-workers check --help", docs/filter-authors.md)
 
 Options:
   --config FILE   declarative config (default: $KONG_DECLARATIVE_CONFIG, else ./${DEFAULT_CONFIG})
