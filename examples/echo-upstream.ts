@@ -72,7 +72,9 @@ async function dripLines(res: ServerResponse, count: number, everyMs: number): P
 
 /** Starts the echo upstream on 127.0.0.1 (`port: 0` picks a free port). */
 export function startEchoUpstream(options: { port: number; host?: string }): Promise<EchoUpstream> {
-  const server = createServer((req, res) => {
+  // Echo whatever a client sends, huge headers included (Node refuses more than 16 KiB by default
+  // with a 431 and a closed connection, which would make the gateway's tests test Node).
+  const server = createServer({ maxHeaderSize: 1024 * 1024 }, (req, res) => {
     answer(req, res).catch((error: unknown) => {
       res.writeHead(500, { "content-type": "text/plain" });
       res.end(String(error));
