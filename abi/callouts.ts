@@ -45,6 +45,13 @@ function deliver(vm: Vm, root: RootContext, token: number, result: CalloutResult
   const stream = pending?.stream ?? null;
   if (stream) stream.pendingCallouts--;
   root.lastStatus = result.ok ? { code: Status.Ok, message: "" } : { code: Status.BrokenConnection, message: result.reason };
+  // The request that made the call has ended (it timed out or failed): Kong cancels such a call.
+  // Delivering it would hand the filter a context it can no longer switch to, which SDKs treat
+  // as fatal (Rust panics), taking the VM and every other request on it down.
+  if (stream !== null && !vm.contexts.has(stream.id)) {
+    vm.log(LogLevel.Debug, `callout ${token} answered after its request ended; not delivered`);
+    return;
+  }
   const callback = vm.exports.on_http_call_response;
   if (vm.failure === null && callback && vm.contexts.has(root.id)) {
     const response = result.ok ? result.response : null;

@@ -10,6 +10,8 @@ import type { GatewayConfig } from "../config/model.ts";
 import type { BundledFilter } from "../worker/bundle.ts";
 import { renderEntry, renderWranglerToml } from "./entry-source.ts";
 import { describeFilter } from "./filter-facts.ts";
+import { declaredMemoryBytes, memoryBudgetWarning } from "./memory-budget.ts";
+import { ISOLATE_MEMORY_BUDGET } from "../worker/isolate-memory.ts";
 import { MeteringError } from "../metering/metering-error.ts";
 import { CliError } from "./cli-error.ts";
 import { meteredFilter } from "./metered-filter.ts";
@@ -57,13 +59,18 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const config = await readGatewayConfig(options.config, folder, options.filters);
   const filters = usedFilterNames(config);
   const filterFacts: Record<string, BundledFilter> = {};
+  const declaredMemory = new Map<string, number>();
   for (const name of filters) {
     // The loader already rejected unknown names; this guards against a loader that did not.
     const filter = folder.get(name);
     if (!filter) throw new Error(`config names filter "${name}" that the filters folder lacks`);
     await verifyProxyWasm(filter);
     filterFacts[name] = await describeFilter(filter);
+    declaredMemory.set(name, declaredMemoryBytes(new Uint8Array(await readFile(filter.path))));
   }
+  const budget = Number(process.env.PROXY_WASM_ISOLATE_MEMORY_BUDGET) || ISOLATE_MEMORY_BUDGET;
+  const overBudget = memoryBudgetWarning(config, declaredMemory, budget);
+  if (overBudget) console.warn(`warning: ${options.config}: ${overBudget}`);
 
   const outDir = resolve(options.out);
   const filtersOut = join(outDir, "filters");

@@ -5,6 +5,7 @@
 import { DEFAULT_FUEL_BUDGET } from "../abi/fuel.ts";
 import type { LogLevel } from "../abi/types.ts";
 import { parseLogLevel } from "./console-host.ts";
+import { ISOLATE_MEMORY_BUDGET } from "./isolate-memory.ts";
 
 export interface GatewayOptions {
   /** How long a paused stream may wait for a continue before the request fails (504). */
@@ -15,6 +16,8 @@ export interface GatewayOptions {
   calloutTimeoutMs: number;
   /** Linear memory per VM past which it is retired and rebuilt (Workers isolates have 128 MB). */
   vmMemoryLimit: number;
+  /** Linear memory of all VMs of the isolate past which idle VMs are retired, least recently used first. */
+  isolateMemoryBudget: number;
   /** Fuel per callback of a metered filter, unless its entry or meta.json sets one. */
   fuelBudget: number;
   logLevel: LogLevel;
@@ -35,6 +38,7 @@ export interface GatewayOptionBindings {
   PROXY_WASM_BODY_BUFFER_LIMIT?: string;
   PROXY_WASM_CALLOUT_TIMEOUT_MS?: string;
   PROXY_WASM_VM_MEMORY_LIMIT?: string;
+  PROXY_WASM_ISOLATE_MEMORY_BUDGET?: string;
   PROXY_WASM_FUEL_BUDGET?: string;
   PROXY_WASM_STATE_TIMEOUT_MS?: string;
   PROXY_WASM_STATE_SHARDS?: string;
@@ -46,6 +50,7 @@ export const DEFAULT_OPTIONS: GatewayOptions = {
   bodyBufferLimit: 8 * 1024 * 1024,
   calloutTimeoutMs: 60_000,
   vmMemoryLimit: 64 * 1024 * 1024,
+  isolateMemoryBudget: ISOLATE_MEMORY_BUDGET,
   fuelBudget: Number(DEFAULT_FUEL_BUDGET),
   logLevel: parseLogLevel(undefined),
   stateTimeoutMs: 1000,
@@ -70,6 +75,7 @@ export function optionsFromBindings(env: GatewayOptionBindings | undefined): Gat
     bodyBufferLimit: positive(env?.PROXY_WASM_BODY_BUFFER_LIMIT, DEFAULT_OPTIONS.bodyBufferLimit),
     calloutTimeoutMs: positive(env?.PROXY_WASM_CALLOUT_TIMEOUT_MS, DEFAULT_OPTIONS.calloutTimeoutMs),
     vmMemoryLimit: positive(env?.PROXY_WASM_VM_MEMORY_LIMIT, DEFAULT_OPTIONS.vmMemoryLimit),
+    isolateMemoryBudget: positive(env?.PROXY_WASM_ISOLATE_MEMORY_BUDGET, DEFAULT_OPTIONS.isolateMemoryBudget),
     fuelBudget: positive(env?.PROXY_WASM_FUEL_BUDGET, DEFAULT_OPTIONS.fuelBudget),
     logLevel: parseLogLevel(env?.PROXY_WASM_LOG_LEVEL),
     stateTimeoutMs: positive(env?.PROXY_WASM_STATE_TIMEOUT_MS, DEFAULT_OPTIONS.stateTimeoutMs),

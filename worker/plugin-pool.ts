@@ -9,6 +9,7 @@ import type { VmHost } from "../abi/host-api.ts";
 import type { GlobalStateAccess } from "../abi/global-state.ts";
 import type { MaybePromise } from "../abi/maybe-async.ts";
 import { encodeUtf8 } from "../abi/memory.ts";
+import { LogLevel } from "../abi/types.ts";
 import { Plugin } from "../abi/plugin.ts";
 import { Vm } from "../abi/vm.ts";
 import type { FilterEntry, GatewayConfig } from "../config/model.ts";
@@ -21,7 +22,7 @@ import { STATE_BINDING } from "./state/binding.ts";
 export type PluginSlot = { ok: true; plugin: Plugin } | { ok: false; failure: VmFailure };
 
 /** What the gateway's options bound for every plugin. */
-type Limits = Pick<GatewayOptions, "calloutTimeoutMs" | "vmMemoryLimit" | "fuelBudget">;
+type Limits = Pick<GatewayOptions, "calloutTimeoutMs" | "vmMemoryLimit" | "fuelBudget"> & Partial<Pick<GatewayOptions, "isolateMemoryBudget">>;
 
 /** The host as one plugin sees it: its own log level when its entry sets one. */
 function pluginHost(host: VmHost, entry: FilterEntry): VmHost {
@@ -86,7 +87,12 @@ export class PluginPool {
     const rejected = this.#rejected.get(key);
     if (rejected) return { ok: false, failure: rejected };
     const existing = this.#plugins.get(key);
-    if (existing && !existing.vm.failure) return { ok: true, plugin: existing };
+    if (existing && !existing.vm.failure) {
+      // Most recently used last: the pool's insertion order is the retirement order.
+      this.#plugins.delete(key);
+      this.#plugins.set(key, existing);
+      return { ok: true, plugin: existing };
+    }
     const starting = this.#starting.get(key);
     if (starting) return starting;
     const failed = (error: unknown): PluginSlot => {
@@ -97,6 +103,7 @@ export class PluginPool {
     };
     const started = (plugin: Plugin): PluginSlot => {
       this.#plugins.set(key, plugin);
+      this.#keepWithinBudget(plugin);
       return { ok: true, plugin };
     };
     let plugin: MaybePromise<Plugin>;
@@ -109,6 +116,28 @@ export class PluginPool {
     const slot = plugin.then(started, failed).finally(() => this.#starting.delete(key));
     this.#starting.set(key, slot);
     return slot;
+  }
+
+  /**
+   * Retires idle VMs, least recently used first, while the VMs' linear memory is over the
+   * isolate's budget: they are rebuilt when a request needs them again. A VM with a stream in
+   * flight, or whose plugin ticks, is not idle.
+   */
+  #keepWithinBudget(keep: Plugin): void {
+    const budget = this.#limits.isolateMemoryBudget ?? Number.POSITIVE_INFINITY;
+    let total = 0;
+    for (const plugin of this.#plugins.values()) total += plugin.vm.memory.size;
+    if (total <= budget) return;
+    for (const [key, plugin] of this.#plugins) {
+      if (total <= budget) break;
+      const idle = plugin !== keep && plugin.vm.contexts.size === 1 && plugin.root.tickPeriodMs === 0;
+      if (!idle) continue;
+      this.#plugins.delete(key);
+      total -= plugin.vm.memory.size;
+      const ended = plugin.shutdown();
+      if (ended instanceof Promise) ended.catch(() => undefined);
+      this.#host.log(plugin.vm.filter, LogLevel.Info, `VM of plugin ${key} retired: the VMs of this isolate held more than ${budget} bytes of linear memory`);
+    }
   }
 
   #start(entry: FilterEntry): MaybePromise<Plugin> {

@@ -5,6 +5,7 @@ import bodyRewrite from "../../../build/guests/body-rewrite.wasm";
 import calloutAuth from "../../../build/guests/callout-auth.wasm";
 import casCounter from "../../../build/guests/cas-counter.wasm";
 import queueWorker from "../../../build/guests/queue-worker.wasm";
+import calloutDelay from "../../../build/guests/adversarial-callout-delay.wasm";
 import tickResume from "../../../build/guests/tick-resume.wasm";
 import vmStartState from "../../../build/guests/vm-start-state.wasm";
 import rateLimiting from "../../../build/filters/rate-limiting.wasm";
@@ -26,6 +27,7 @@ export const modules: Record<string, WebAssembly.Module> = {
   "callout-auth": calloutAuth,
   "cas-counter": casCounter,
   "queue-worker": queueWorker,
+  "adversarial-callout-delay": calloutDelay,
   "tick-resume": tickResume,
   "vm-start-state": vmStartState,
   "rate-limiting": rateLimiting,
