@@ -14,7 +14,8 @@ export async function runMicro(quick: boolean, log: (message: string) => void): 
   for (const file of FILES) {
     log(`micro ${file}`);
     const path = fileURLToPath(new URL(`./${file}`, import.meta.url));
-    const child = startProcess(process.execPath, ["--expose-gc", "--import", "tsx", path], {
+    const stub = fileURLToPath(new URL("./cloudflare-workers-stub.mjs", import.meta.url));
+    const child = startProcess(process.execPath, ["--expose-gc", "--import", stub, "--import", "tsx", path], {
       stdio: ["ignore", "pipe", "inherit"],
       env: { ...process.env, ...(quick ? { BENCH_VMS: "20", BENCH_QUICK: "1" } : {}) },
     });
