@@ -6,6 +6,10 @@
 import { SERVER } from "./identity.ts";
 
 export function addUpstreamHeaders(headers: Headers, request: Request, url: URL, requestId: string, forwardedPrefix: string | null): void {
+  // `Expect: 100-continue` is between the client and us (workerd answers it when the body is
+  // read), as nginx keeps it from Kong's upstreams: forwarded, the upstream's interim 100 came
+  // back as if it were the response.
+  headers.delete("expect");
   const client = request.headers.get("cf-connecting-ip");
   if (client !== null) {
     const earlier = request.headers.get("x-forwarded-for");
