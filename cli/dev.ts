@@ -6,12 +6,16 @@
 import { build } from "./build.ts";
 import { onTerminationSignals, startChild } from "./child-process.ts";
 import type { RunOptions } from "./options.ts";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { renderDevVars, workerSettings } from "./worker-settings.ts";
 import { wranglerScript } from "./package-paths.ts";
 
 /** Runs `wrangler dev` until it exits; returns its exit status. */
 export async function dev(options: RunOptions): Promise<number> {
   const { wranglerToml, outDir } = await build(options);
+  // wrangler dev reads the settings from .dev.vars beside the wrangler.toml it is given.
+  await writeFile(join(outDir, ".dev.vars"), renderDevVars(await workerSettings(options)));
   const wrangler = startChild(process.execPath, [
     wranglerScript(),
     "dev",

@@ -32,6 +32,10 @@ export interface RunOptions extends BuildOptions {
   verbose: boolean;
   /** `serve`: how many isolates of the gateway to run (ports `port` … `port + isolates - 1`). */
   isolates?: number;
+  /** `serve`, `dev`: settings files (`--env-file`), read after `.dev.vars` of the working directory. */
+  envFiles?: string[];
+  /** `serve`, `dev`: `NAME=VALUE` settings (`--var`), which win over the files. */
+  vars?: string[];
 }
 
 /** A parsed command line. */
@@ -78,6 +82,10 @@ Options:
   --port N        port to listen on, dev and serve (default: 8787; 0 picks a free port with serve)
   --isolates N    serve: run N isolates of the gateway on ports --port … --port+N-1, sharing
                   one global state (default: 1)
+  --env-file FILE serve, dev: gateway settings (NAME=VALUE lines, e.g. ADMIN_TOKEN=…) as the worker's
+                  bindings, after ./.dev.vars when it exists; repeatable
+  --var NAME=VALUE
+                  serve, dev: one setting, winning over the files; repeatable
   --verbose       serve: pass --verbose to workerd
   -h, --help      show this help
 `;
@@ -104,6 +112,8 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
         port: { type: "string" },
         verbose: { type: "boolean" },
         isolates: { type: "string" },
+        "env-file": { type: "string", multiple: true },
+        var: { type: "string", multiple: true },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -130,6 +140,8 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       port: portNumber(values.port ?? "8787"),
       verbose: values.verbose ?? false,
       isolates: isolateCount(values.isolates ?? "1"),
+      envFiles: values["env-file"] ?? [],
+      vars: values.var ?? [],
     },
   };
 }

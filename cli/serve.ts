@@ -14,6 +14,7 @@ import type { RunOptions } from "./options.ts";
 import { workerdBinary } from "./package-paths.ts";
 import { TICK_PATH } from "../worker/state/binding.ts";
 import { listenAddress, preserveHostUpstreams, renderWorkerdConfig, socketName } from "./workerd-config.ts";
+import { workerSettings } from "./worker-settings.ts";
 
 /** How long workerd may take to open its socket before we give up. */
 const LISTEN_TIMEOUT_MS = 30_000;
@@ -43,7 +44,8 @@ export async function startServer(options: RunOptions): Promise<RunningServer> {
   const stateDir = join(outDir, "state");
   await mkdir(stateDir, { recursive: true });
   const upstreams = preserveHostUpstreams(config);
-  await writeFile(capnp, renderWorkerdConfig({ modules, compatibilityDate: COMPATIBILITY_DATE, addresses, stateDir, upstreams }));
+  const vars = await workerSettings(options);
+  await writeFile(capnp, renderWorkerdConfig({ modules, compatibilityDate: COMPATIBILITY_DATE, addresses, stateDir, upstreams, vars }));
 
   const args = ["serve", capnp, `--control-fd=${CONTROL_FD}`, ...(options.verbose ? ["--verbose"] : [])];
   const workerd = startChild(workerdBinary(), args, { stdio: ["inherit", "inherit", "inherit", "pipe"] });
