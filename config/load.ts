@@ -56,7 +56,7 @@ const UNSUPPORTED_ENTITIES = [
  * one {@link ConfigError} listing them all with document paths and lines.
  */
 export function loadDeclarativeConfig(text: string, options: LoadOptions): GatewayConfig {
-  const parsed = parseYamlSource(text);
+  const parsed = parseYamlSource(text, /\.json$/i.test(options.fileName) ? "JSON" : "YAML");
   if ("issues" in parsed) throw new ConfigError(options.fileName, parsed.issues);
   const issues = new IssueCollector(parsed.source);
   const ctx: LoadContext = {

@@ -35,10 +35,11 @@ export function formatPath(path: DocPath): string {
 }
 
 /**
- * Parses `text`. YAML syntax errors come back as issues (with lines) instead of a source,
+ * Parses `text` (JSON is YAML too; `syntax` names the language in messages: a `.json` file's
+ * mistakes are JSON syntax errors to its author). Syntax errors come back as issues (with lines) instead of a source,
  * because nothing sensible can be validated in a document the parser gave up on.
  */
-export function parseYamlSource(text: string): { source: YamlSource } | { issues: ConfigIssue[] } {
+export function parseYamlSource(text: string, syntax: "YAML" | "JSON" = "YAML"): { source: YamlSource } | { issues: ConfigIssue[] } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -46,7 +47,7 @@ export function parseYamlSource(text: string): { source: YamlSource } | { issues
       issues: doc.errors.map((error) => ({
         path: "",
         line: lineCounter.linePos(error.pos[0]).line,
-        message: `YAML syntax error: ${error.message}`,
+        message: `${syntax} syntax error: ${error.message}`,
       })),
     };
   }
@@ -58,7 +59,7 @@ export function parseYamlSource(text: string): { source: YamlSource } | { issues
   } catch (error) {
     // Aliases are resolved here, not by the parser: `*name` without an `&name`, or an alias
     // bomb past maxAliasCount, only fails now.
-    return { issues: [{ path: "", line: null, message: `YAML syntax error: ${(error as Error).message}` }] };
+    return { issues: [{ path: "", line: null, message: `${syntax} syntax error: ${(error as Error).message}` }] };
   }
   return {
     source: {

@@ -50,6 +50,12 @@ describe("loadDeclarativeConfig errors", () => {
     ]);
   });
 
+  it("calls a syntax error in a .json config a JSON syntax error, with its line", () => {
+    const issues = issuesOf('{\n  "_format_version": "3.0",\n  "services": [\n}\n', { fileName: "kong.json" });
+    expect(issues[0].message).toMatch(/^JSON syntax error: /);
+    expect(issues[0].line).toBeGreaterThan(1);
+  });
+
   it("reports a YAML syntax error with its line", () => {
     const issues = issuesOf(yaml(HEADER, "services:", "  - name: [unclosed", "    url: http://a"));
     expect(issues[0].line).toBe(4);
