@@ -4,6 +4,7 @@
  * @module
  */
 import { mkdir, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { build, COMPATIBILITY_DATE } from "./build.ts";
@@ -41,6 +42,7 @@ export async function startServer(options: RunOptions): Promise<RunningServer> {
   const isolates = options.isolates ?? 1;
   // Port 0 lets each socket pick its own free port; otherwise isolates take consecutive ports.
   const addresses = Array.from({ length: isolates }, (_, index) => listenAddress(options.ip, options.port === 0 ? 0 : options.port + index));
+  if (options.port !== 0) for (let index = 0; index < isolates; index++) await ensurePortFree(options.ip, options.port + index);
   const stateDir = join(outDir, "state");
   await mkdir(stateDir, { recursive: true });
   const upstreams = preserveHostUpstreams(config);
@@ -73,6 +75,22 @@ export async function serve(options: RunOptions): Promise<number> {
   } finally {
     removeHandlers();
   }
+}
+
+/**
+ * Fails with one clear line when something already listens on `ip:port` (workerd itself would
+ * print a kj::Exception with a stack trace and exit).
+ */
+function ensurePortFree(ip: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EADDRINUSE") reject(new CliError(`port ${port} on ${ip} is in use: stop what listens there or pass another --port`));
+      else if (error.code === "EACCES") reject(new CliError(`port ${port} on ${ip} needs privileges this user lacks: pass a --port above 1023`));
+      else reject(new CliError(`cannot listen on ${ip}:${port}: ${error.message}`));
+    });
+    probe.listen(port, ip, () => probe.close(() => resolve()));
+  });
 }
 
 /**

@@ -2,7 +2,8 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { REPO_ROOT, startCli, type BackgroundCli } from "./support/cli-process.ts";
+import { createServer } from "node:net";
+import { REPO_ROOT, runCli, startCli, type BackgroundCli } from "./support/cli-process.ts";
 
 let work: string | undefined;
 let cli: BackgroundCli | undefined;
@@ -28,5 +29,25 @@ describe("serve with settings from an env file", () => {
     expect(await status.json()).toMatchObject({ config: { routes: 1 } });
     const denied = await fetch(`${url}/_admin/status`, { headers: { authorization: "Bearer wrong" }, signal: AbortSignal.timeout(10_000) });
     expect(denied.status).toBe(401);
+  }, 240_000);
+});
+
+describe("serve on a port in use", () => {
+  it("fails with one clear line instead of workerd's exception", async () => {
+    work ??= await mkdtemp(join(tmpdir(), "pww-settings-"));
+    const dir = join(work, "busy");
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, "kong.yml"), `_format_version: "3.0"\nservices:\n  - name: echo\n    url: http://127.0.0.1:9\n    routes:\n      - paths: ["/"]\n`);
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", () => resolve()));
+    const port = (busy.address() as { port: number }).port;
+    try {
+      const run = runCli(["serve", "--config", "kong.yml", "--filters", join(REPO_ROOT, "build/filters"), "--out", "out", "--port", String(port)], dir, 180_000);
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain(`port ${port} on 127.0.0.1 is in use: stop what listens there or pass another --port`);
+      expect(run.stderr).not.toMatch(/kj::|stack/);
+    } finally {
+      busy.close();
+    }
   }, 240_000);
 });
