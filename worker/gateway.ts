@@ -13,7 +13,9 @@ import type { Plugin } from "../abi/plugin.ts";
 import { runTickIfDue } from "../abi/timers.ts";
 import { LogLevel } from "../abi/types.ts";
 import type { ChainPlugin } from "./chain.ts";
+import { accessLogLine, type RequestFacts } from "./access-log.ts";
 import { httpsRequired, kongError } from "./kong-errors.ts";
+import { traceContext } from "./trace-context.ts";
 import { DEFAULT_OPTIONS, type GatewayOptions } from "./options.ts";
 import { PluginPool, type PluginSlot } from "./plugin-pool.ts";
 import { passthrough, proxy } from "./proxy.ts";
@@ -157,11 +159,23 @@ export class Gateway {
     }
   }
 
-  async handle(request: Request, context: RequestContext): Promise<Response> {
-    if (this.#pool.ticking || this.#pool.suspending) context.waitUntil(Promise.resolve().then(() => this.runDueTicks()));
-    const receivedAt = Date.now();
-    const requestId = newRequestId();
+  /** Serves one request and writes its access-log line (unless the log is off). */
+  handle(request: Request, context: RequestContext): Promise<Response> {
+    const trace = traceContext(request.headers.get("traceparent"));
+    const facts: RequestFacts = { requestId: newRequestId(), traceId: trace.traceId, receivedAt: Date.now(), route: null, service: null, filters: [] };
     const url = new URL(request.url);
+    const served = this.#serve(request, url, context, facts, trace.traceparent);
+    const fields = this.#options.accessLog;
+    if (fields === null) return served;
+    return served.then((response) => {
+      console.log(accessLogLine(fields, request, url, response, facts));
+      return response;
+    });
+  }
+
+  async #serve(request: Request, url: URL, context: RequestContext, facts: RequestFacts, traceparent: string): Promise<Response> {
+    if (this.#pool.ticking || this.#pool.suspending) context.waitUntil(Promise.resolve().then(() => this.runDueTicks()));
+    const { receivedAt, requestId } = facts;
     const match = this.#router.match({
       method: request.method,
       host: request.headers.get("host") ?? url.host,
@@ -170,15 +184,18 @@ export class Gateway {
     });
     if (match === null) return kongError("noRoute", requestId, receivedAt);
     const route = this.#config.routes[match.routeIndex];
+    facts.route = route.name ?? route.id;
     const scheme = url.protocol.slice(0, -1);
     if (!route.protocols.includes(scheme)) return httpsRequired(route, url, requestId, receivedAt);
     const service = match.serviceIndex === null ? null : this.#config.services[match.serviceIndex];
     if (service === null || !service.enabled) return kongError("noService", requestId, receivedAt);
+    facts.service = service.name ?? service.id;
 
     const plugins: ChainPlugin[] = [];
     for (const { key, entry } of this.#plans[match.routeIndex]) {
       const got = this.#pool.get(key, entry);
       const slot = got instanceof Promise ? await got : got;
+      facts.filters.push(entry.name);
       if (slot.ok) {
         plugins.push({ plugin: slot.plugin, failurePolicy: entry.failurePolicy });
       } else if (entry.failurePolicy === "fail_closed") {
@@ -195,6 +212,7 @@ export class Gateway {
       plugins,
       requestId,
       receivedAt,
+      traceparent,
       options: this.#options,
       log: (message: string) => this.#log(route.name ?? route.id, `request ${requestId}: ${message}`),
       waitUntil: (promise: Promise<unknown>) => context.waitUntil(promise),

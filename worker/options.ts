@@ -4,6 +4,7 @@
  */
 import { DEFAULT_FUEL_BUDGET } from "../abi/fuel.ts";
 import type { LogLevel } from "../abi/types.ts";
+import { accessLogFields, type AccessLogField } from "./access-log.ts";
 import { parseLogLevel } from "./console-host.ts";
 import { ISOLATE_MEMORY_BUDGET } from "./isolate-memory.ts";
 
@@ -21,6 +22,8 @@ export interface GatewayOptions {
   /** Fuel per callback of a metered filter, unless its entry or meta.json sets one. */
   fuelBudget: number;
   logLevel: LogLevel;
+  /** The access log's fields, or null when it is off (`PROXY_WASM_ACCESS_LOG`). */
+  accessLog: AccessLogField[] | null;
   /** The longest one global state call may take before the guest hears it failed. */
   stateTimeoutMs: number;
   /** Durable Objects per VM id that global shared data and queues are spread over. */
@@ -41,6 +44,7 @@ export interface GatewayOptionBindings {
   PROXY_WASM_ISOLATE_MEMORY_BUDGET?: string;
   PROXY_WASM_FUEL_BUDGET?: string;
   PROXY_WASM_STATE_TIMEOUT_MS?: string;
+  PROXY_WASM_ACCESS_LOG?: string;
   PROXY_WASM_STATE_SHARDS?: string;
   PROXY_WASM_STATE_CACHE_MS?: string;
 }
@@ -53,6 +57,7 @@ export const DEFAULT_OPTIONS: GatewayOptions = {
   isolateMemoryBudget: ISOLATE_MEMORY_BUDGET,
   fuelBudget: Number(DEFAULT_FUEL_BUDGET),
   logLevel: parseLogLevel(undefined),
+  accessLog: accessLogFields(undefined),
   stateTimeoutMs: 1000,
   stateShards: 16,
   stateCacheMs: 1000,
@@ -78,6 +83,7 @@ export function optionsFromBindings(env: GatewayOptionBindings | undefined): Gat
     isolateMemoryBudget: positive(env?.PROXY_WASM_ISOLATE_MEMORY_BUDGET, DEFAULT_OPTIONS.isolateMemoryBudget),
     fuelBudget: positive(env?.PROXY_WASM_FUEL_BUDGET, DEFAULT_OPTIONS.fuelBudget),
     logLevel: parseLogLevel(env?.PROXY_WASM_LOG_LEVEL),
+    accessLog: accessLogFields(env?.PROXY_WASM_ACCESS_LOG),
     stateTimeoutMs: positive(env?.PROXY_WASM_STATE_TIMEOUT_MS, DEFAULT_OPTIONS.stateTimeoutMs),
     stateShards: Math.floor(positive(env?.PROXY_WASM_STATE_SHARDS, DEFAULT_OPTIONS.stateShards)),
     stateCacheMs: nonNegative(env?.PROXY_WASM_STATE_CACHE_MS, DEFAULT_OPTIONS.stateCacheMs),

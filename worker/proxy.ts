@@ -39,6 +39,8 @@ export interface RoutedRequest {
   receivedAt: number;
   options: GatewayOptions;
   log(message: string): void;
+  /** The W3C `traceparent` the upstream gets (worker/trace-context.ts). */
+  traceparent: string;
   /** Keeps the request's context alive for work after the response (global state teardown). */
   waitUntil(promise: Promise<unknown>): void;
 }
@@ -181,7 +183,7 @@ function proxiedResponseHeaders(upstream: Response, routed: RoutedRequest, upstr
 export async function passthrough(routed: RoutedRequest): Promise<Response> {
   const { request, url } = routed;
   const headers = forwardedHeaders(request.headers);
-  addUpstreamHeaders(headers, request, url, routed.requestId, routed.route.stripPath ? routed.matchedPath : null);
+  addUpstreamHeaders(headers, request, url, routed.requestId, routed.route.stripPath ? routed.matchedPath : null, routed.traceparent);
   const upstreamStart = Date.now();
   let upstream: Response;
   const target = upstreamTarget(routed);
@@ -221,7 +223,7 @@ export async function proxy(routed: RoutedRequest): Promise<Response> {
     if (requestOutcome.kind !== "continue") return flight.fail(requestOutcome, "request");
 
     const headers = toHeaders(exchange.requestHeaders);
-    addUpstreamHeaders(headers, request, url, requestId, routed.route.stripPath ? routed.matchedPath : null);
+    addUpstreamHeaders(headers, request, url, requestId, routed.route.stripPath ? routed.matchedPath : null, routed.traceparent);
     let body: ReadableStream<Uint8Array> | Uint8Array | null = request.body;
     let bodyAbort: AbortController | null = null;
     const stop: { body: BodyStopped | null } = { body: null };

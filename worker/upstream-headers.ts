@@ -5,7 +5,7 @@
  */
 import { SERVER } from "./identity.ts";
 
-export function addUpstreamHeaders(headers: Headers, request: Request, url: URL, requestId: string, forwardedPrefix: string | null): void {
+export function addUpstreamHeaders(headers: Headers, request: Request, url: URL, requestId: string, forwardedPrefix: string | null, traceparent: string): void {
   // `Expect: 100-continue` is between the client and us (workerd answers it when the body is
   // read), as nginx keeps it from Kong's upstreams: forwarded, the upstream's interim 100 came
   // back as if it were the response.
@@ -23,6 +23,8 @@ export function addUpstreamHeaders(headers: Headers, request: Request, url: URL,
   headers.set("x-forwarded-path", url.pathname);
   if (forwardedPrefix !== null && forwardedPrefix !== "/") headers.set("x-forwarded-prefix", forwardedPrefix);
   headers.set("x-kong-request-id", requestId);
+  // The incoming tracestate travels on as it is; traceparent names this hop's span.
+  headers.set("traceparent", traceparent);
   const via = request.headers.get("via");
   headers.set("via", via ? `${via}, 1.1 ${SERVER}` : `1.1 ${SERVER}`);
 }

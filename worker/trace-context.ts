@@ -1,0 +1,30 @@
+/**
+ * W3C trace context (`traceparent`): the gateway is a hop of the client's trace, or starts one.
+ * The upstream gets the trace id it came with (or a new one) and the gateway's own span id.
+ * @module
+ */
+
+const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+const ZERO_TRACE = "0".repeat(32);
+
+function randomHex(bytes: number): string {
+  const values = crypto.getRandomValues(new Uint8Array(bytes));
+  let hex = "";
+  for (const value of values) hex += value.toString(16).padStart(2, "0");
+  return hex;
+}
+
+export interface TraceContext {
+  traceId: string;
+  /** The `traceparent` to send on: this hop's span, the incoming flags (sampled when new). */
+  traceparent: string;
+}
+
+/** The trace of a request with `traceparent` (null: none), continued or new. */
+export function traceContext(traceparent: string | null): TraceContext {
+  const match = traceparent === null ? null : TRACEPARENT.exec(traceparent.trim());
+  const continued = match !== null && match[1] !== ZERO_TRACE && match[2] !== "0".repeat(16);
+  const traceId = continued ? match[1] : randomHex(16);
+  const flags = continued ? match[3] : "01";
+  return { traceId, traceparent: `00-${traceId}-${randomHex(8)}-${flags}` };
+}
