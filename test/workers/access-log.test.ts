@@ -69,7 +69,8 @@ describe("trace context", () => {
 
   it("starts a new trace when the request has none or a malformed one", async () => {
     const gateway = gatewayFor(CONFIG);
-    for (const headers of [{}, { traceparent: "00-00000000000000000000000000000000-00f067aa0ba902b7-01" }, { traceparent: "garbage" }]) {
+    const cases: Record<string, string>[] = [{}, { traceparent: "00-00000000000000000000000000000000-00f067aa0ba902b7-01" }, { traceparent: "garbage" }];
+    for (const headers of cases) {
       const echo = (await (await gateway.fetch("/greeted", { headers })).json()) as Echo;
       expect(echo.headers.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
       expect(echo.headers.traceparent.slice(3, 35)).not.toBe("0".repeat(32));
