@@ -46,7 +46,9 @@ export async function startServer(options: RunOptions): Promise<RunningServer> {
   const stateDir = join(outDir, "state");
   await mkdir(stateDir, { recursive: true });
   const upstreams = preserveHostUpstreams(config);
-  const vars = await workerSettings(options);
+  // A self-hosted gateway logs every request on stdout unless told otherwise (on Cloudflare the
+  // log is opt-in: each line costs CPU, which is what a request costs there).
+  const vars = { PROXY_WASM_ACCESS_LOG: "on", ...(await workerSettings(options)) };
   await writeFile(capnp, renderWorkerdConfig({ modules, compatibilityDate: COMPATIBILITY_DATE, addresses, stateDir, upstreams, vars }));
 
   const args = ["serve", capnp, `--control-fd=${CONTROL_FD}`, ...(options.verbose ? ["--verbose"] : [])];

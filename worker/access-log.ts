@@ -1,7 +1,8 @@
 /**
  * The access log: one JSON line per request through `console.log`, which `serve` prints and
  * Cloudflare's Workers Logs, Logpush and Tail Workers collect. `PROXY_WASM_ACCESS_LOG` turns it
- * off (`off`) or picks fields (`request_id,status,latencies`); default: every field.
+ * on (`on`: every field) or picks fields (`request_id,status,latencies`). Off unless set (`serve`
+ * sets it on): a `console.log` per request measured ~70 µs of workerd CPU, more than a filter.
  * @module
  */
 
@@ -24,11 +25,11 @@ export const ACCESS_LOG_FIELDS = [
 
 export type AccessLogField = (typeof ACCESS_LOG_FIELDS)[number];
 
-/** The fields to log, or null when the log is off. Unknown names are left out. */
+/** The fields to log, or null when the log is off (the default). Unknown names are left out. */
 export function accessLogFields(setting: string | undefined): AccessLogField[] | null {
   const value = setting?.trim().toLowerCase();
-  if (value === undefined || value === "" || value === "on") return [...ACCESS_LOG_FIELDS];
-  if (value === "off" || value === "false" || value === "0") return null;
+  if (value === undefined || value === "" || value === "off" || value === "false" || value === "0") return null;
+  if (value === "on" || value === "true" || value === "1") return [...ACCESS_LOG_FIELDS];
   const wanted = new Set(value.split(",").map((name) => name.trim()));
   return ACCESS_LOG_FIELDS.filter((name) => wanted.has(name));
 }

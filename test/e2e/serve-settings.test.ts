@@ -29,6 +29,10 @@ describe("serve with settings from an env file", () => {
     expect(await status.json()).toMatchObject({ config: { routes: 1 } });
     const denied = await fetch(`${url}/_admin/status`, { headers: { authorization: "Bearer wrong" }, signal: AbortSignal.timeout(10_000) });
     expect(denied.status).toBe(401);
+    // serve logs every proxied request on stdout (the upstream on port 9 refuses: Kong's 502).
+    const proxied = await fetch(`${url}/anything`, { signal: AbortSignal.timeout(30_000) });
+    const requestId = proxied.headers.get("x-kong-request-id");
+    await cli.waitFor(new RegExp(`\\{"time":"[^"]+","request_id":"${requestId}".*"status":${proxied.status}`), 10_000);
   }, 240_000);
 });
 

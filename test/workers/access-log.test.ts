@@ -46,6 +46,12 @@ describe("the access log", () => {
     expect(lines[1]).toMatchObject({ request_id: missing.headers.get("x-kong-request-id"), route: null, status: 404, upstream_status: null });
   });
 
+  it("is off unless set", async () => {
+    const gateway = gatewayFor(CONFIG);
+    await gateway.fetch("/greeted");
+    expect(accessLines(gateway.logs)).toEqual([]);
+  });
+
   it("picks fields, or is off", async () => {
     const picked = gatewayFor(CONFIG, { PROXY_WASM_ACCESS_LOG: "request_id,status" });
     const response = await picked.fetch("/greeted");

@@ -57,7 +57,7 @@ export function adminWorker(yaml: string, bindings: Partial<GatewayEnv> = {}): A
     validateFilterConfig: validateFilterConfigSchema,
   });
   const worker = createWorker({ config, modules, filters: bundledFilters });
-  const allBindings: GatewayEnv = { ADMIN_TOKEN: TOKEN, CONFIG_KV: configKv(), CONFIG_POLL_SECONDS: "0", PROXY_WASM_ACCESS_LOG: "off", ...bindings };
+  const allBindings: GatewayEnv = { ADMIN_TOKEN: TOKEN, CONFIG_KV: configKv(), CONFIG_POLL_SECONDS: "0", ...bindings };
   const logs: string[] = [];
   const fetch: AdminTestWorker["fetch"] = async (path, init = {}) => {
     const { host = "gateway.test", token, ...rest } = init;

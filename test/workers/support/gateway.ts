@@ -41,8 +41,6 @@ export function gatewayFor(yaml: string, bindings: Record<string, unknown> = {},
     filtersDir: "build/filters",
   });
   const worker = factory({ config, modules });
-  // One access-log line per request would bury the test output; the access-log tests turn it on.
-  bindings = { PROXY_WASM_ACCESS_LOG: "off", ...bindings };
   const logs: string[] = [];
   return {
     logs,
