@@ -6,7 +6,7 @@
 import { runAuthorCommand } from "./author-commands.ts";
 import { AUTHOR_COMMANDS, AUTHOR_USAGE, parseAuthorCommand, type AuthorCommand } from "./author-options.ts";
 import { CliError, isConfigError } from "./cli-error.ts";
-import { parseCommandLine, USAGE } from "./options.ts";
+import { commandUsage, parseCommandLine, USAGE } from "./options.ts";
 
 // build, dev and serve load binaryen (tens of seconds on a busy machine), so each command
 // imports what it needs only when it runs.
@@ -27,7 +27,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     const invocation = parseCommandLine(argv, env);
     switch (invocation.command) {
       case "help":
-        process.stdout.write(USAGE);
+        process.stdout.write(invocation.of ? commandUsage(invocation.of) : USAGE);
         return 0;
       case "build": {
         const { build } = await import("./build.ts");

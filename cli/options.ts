@@ -39,7 +39,7 @@ export interface RunOptions extends BuildOptions {
 }
 
 /** A parsed command line. */
-export type Invocation = { command: "help" } | { command: Command; options: RunOptions };
+export type Invocation = { command: "help"; of?: Command } | { command: Command; options: RunOptions };
 
 /** Default output folder, relative to the cwd (gitignored in this repo). */
 export const DEFAULT_OUT = ".proxy-wasm-workers";
@@ -47,6 +47,44 @@ export const DEFAULT_OUT = ".proxy-wasm-workers";
 export const DEFAULT_CONFIG = "kong.yml";
 /** The filters folder used when neither `--filters` nor `KONG_WASM_FILTERS_PATH` is set. */
 export const DEFAULT_FILTERS = "filters";
+
+/** The options of build, dev and serve, with the commands each applies to. */
+const OPTIONS: readonly { flag: string; text: string; commands: readonly Command[] }[] = [
+  { flag: "--config FILE", text: `declarative config (default: $KONG_DECLARATIVE_CONFIG, else ./${DEFAULT_CONFIG})`, commands: ["build", "dev", "serve"] },
+  {
+    flag: "--filters DIR",
+    text: `filters folder: top-level *.wasm files, optional <name>.meta.json\n(default: $KONG_WASM_FILTERS_PATH, else ./${DEFAULT_FILTERS})`,
+    commands: ["build", "dev", "serve"],
+  },
+  { flag: "--out DIR", text: `output folder (default: ./${DEFAULT_OUT})`, commands: ["build", "dev", "serve"] },
+  {
+    flag: "--admin-api on|off",
+    text: 'off leaves the admin API out of the worker: a smaller bundle and a faster\ncold start (default: off when $KONG_ADMIN_LISTEN is "off", else on)',
+    commands: ["build", "dev", "serve"],
+  },
+  { flag: "--ip ADDR", text: "address to listen on (default: 127.0.0.1)", commands: ["dev", "serve"] },
+  { flag: "--port N", text: "port to listen on (default: 8787; 0 picks a free port with serve)", commands: ["dev", "serve"] },
+  { flag: "--isolates N", text: "run N isolates of the gateway on ports --port … --port+N-1, sharing\none global state (default: 1)", commands: ["serve"] },
+  {
+    flag: "--env-file FILE",
+    text: "gateway settings (NAME=VALUE lines, e.g. ADMIN_TOKEN=…) as the worker's\nbindings, after ./.dev.vars when it exists; repeatable",
+    commands: ["dev", "serve"],
+  },
+  { flag: "--var NAME=VALUE", text: "one setting, winning over the files; repeatable", commands: ["dev", "serve"] },
+  { flag: "--verbose", text: "pass --verbose to workerd", commands: ["serve"] },
+  { flag: "-h, --help", text: "show this help", commands: ["build", "dev", "serve"] },
+];
+
+function renderOptions(command: Command | null): string {
+  return OPTIONS.filter((option) => command === null || option.commands.includes(command))
+    .map((option) => {
+      const [first, ...rest] = option.text.split("\n");
+      const applies = command === null && option.commands.length < 3 ? `${option.commands.join(", ")}: ` : "";
+      const head = option.flag.length < 16 ? `  ${option.flag.padEnd(16)}${applies}${first}` : `  ${option.flag}\n${" ".repeat(18)}${applies}${first}`;
+      return [head, ...rest.map((line) => `${" ".repeat(18)}${line}`)].join("\n");
+    })
+    .join("\n");
+}
 
 /** The `--help` text. */
 export const USAGE = `Usage: proxy-wasm-workers <command> [options]
@@ -70,25 +108,22 @@ Commands:
           a browser page that runs a dropped filter on a request you edit
           (these filter-author commands: "proxy-wasm-workers check --help", docs/filter-authors.md)
 
+"proxy-wasm-workers <command> --help" shows one command's options.
+
 Options:
-  --config FILE   declarative config (default: $KONG_DECLARATIVE_CONFIG, else ./${DEFAULT_CONFIG})
-  --filters DIR   filters folder: top-level *.wasm files, optional <name>.meta.json
-                  (default: $KONG_WASM_FILTERS_PATH, else ./${DEFAULT_FILTERS})
-  --out DIR       output folder (default: ./${DEFAULT_OUT})
-  --admin-api on|off
-                  off leaves the admin API out of the worker: a smaller bundle and a faster
-                  cold start (default: off when $KONG_ADMIN_LISTEN is "off", else on)
-  --ip ADDR       address to listen on, dev and serve (default: 127.0.0.1)
-  --port N        port to listen on, dev and serve (default: 8787; 0 picks a free port with serve)
-  --isolates N    serve: run N isolates of the gateway on ports --port … --port+N-1, sharing
-                  one global state (default: 1)
-  --env-file FILE serve, dev: gateway settings (NAME=VALUE lines, e.g. ADMIN_TOKEN=…) as the worker's
-                  bindings, after ./.dev.vars when it exists; repeatable
-  --var NAME=VALUE
-                  serve, dev: one setting, winning over the files; repeatable
-  --verbose       serve: pass --verbose to workerd
-  -h, --help      show this help
+${renderOptions(null)}
 `;
+
+const COMMAND_SUMMARY: Record<Command, string> = {
+  build: "Validates the config and the filters and writes <out>/entry.js and <out>/wrangler.toml,\nready for \"npx wrangler deploy\".",
+  dev: 'Builds, then runs "wrangler dev" on the result.',
+  serve: "Builds, bundles and runs the gateway on plain workerd (the fastest local runtime).",
+};
+
+/** The `--help` text of one command. */
+export function commandUsage(command: Command): string {
+  return `Usage: proxy-wasm-workers ${command} [options]\n\n${COMMAND_SUMMARY[command]}\n\nOptions:\n${renderOptions(command)}\n`;
+}
 
 const COMMANDS: readonly string[] = ["build", "dev", "serve"];
 
@@ -121,7 +156,10 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     throw new CliError(`${(error as Error).message}\n\n${USAGE}`);
   }
   const { values, positionals } = parsed;
-  if (values.help || positionals[0] === "help") return { command: "help" };
+  if (values.help || positionals[0] === "help") {
+    const of = positionals[0] === "help" ? positionals[1] : positionals[0];
+    return COMMANDS.includes(of ?? "") ? { command: "help", of: of as Command } : { command: "help" };
+  }
   const [command, ...extra] = positionals;
   if (command === undefined) throw new CliError(`missing command\n\n${USAGE}`);
   if (!COMMANDS.includes(command)) throw new CliError(`unknown command "${command}"\n\n${USAGE}`);

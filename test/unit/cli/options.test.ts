@@ -48,3 +48,16 @@ describe("--isolates", () => {
     for (const value of ["0", "17", "two", "-1"]) expect(() => isolates(["--isolates", value])).toThrow(CliError);
   });
 });
+
+describe("per-command help", () => {
+  it("answers `serve --help` and `help build` with that command's options only", async () => {
+    const { commandUsage } = await import("../../../cli/options.ts");
+    expect(parseCommandLine(["serve", "--help"], {})).toEqual({ command: "help", of: "serve" });
+    expect(parseCommandLine(["help", "build"], {})).toEqual({ command: "help", of: "build" });
+    expect(parseCommandLine(["--help"], {})).toEqual({ command: "help" });
+    expect(commandUsage("serve")).toMatch(/^Usage: proxy-wasm-workers serve \[options\]/);
+    expect(commandUsage("serve")).toContain("--isolates N");
+    expect(commandUsage("build")).not.toContain("--isolates");
+    expect(commandUsage("build")).not.toContain("--port");
+  });
+});
