@@ -81,7 +81,7 @@ export function readRoute(ctx: LoadContext, path: DocPath, value: unknown, neste
   // Fields that failed validation already have an issue; only complain when nothing was written.
   const wroteAny = ["methods", "hosts", "paths", "headers"].some((key) => nonEmpty(fields[key]));
   if (!setsAny && !wroteAny) {
-    ctx.issues.add(path, "must set one of 'methods', 'hosts', 'headers', 'paths', 'snis' when 'protocols' is 'http'");
+    ctx.issues.add(path, "must set one of 'methods', 'hosts', 'headers', 'paths' when 'protocols' is 'http'");
   }
   let serviceRef: EntityReference | null = null;
   if (!nested && fields.service !== undefined && fields.service !== null) {

@@ -200,13 +200,13 @@ describe("loadDeclarativeConfig errors", () => {
   describe("routes", () => {
     it("requires at least one of methods, hosts, headers, paths", () => {
       expectIssues(yaml(HEADER, "routes:", "  - name: r", "    strip_path: false"), [
-        [3, "routes[0]", "must set one of 'methods', 'hosts', 'headers', 'paths', 'snis' when 'protocols' is 'http'"],
+        [3, "routes[0]", "must set one of 'methods', 'hosts', 'headers', 'paths' when 'protocols' is 'http'"],
       ]);
     });
 
     it("counts empty lists as not set", () => {
       expectIssues(yaml(HEADER, "routes:", "  - paths: []", "    methods: []"), [
-        [2 + 1, "routes[0]", "must set one of 'methods', 'hosts', 'headers', 'paths', 'snis' when 'protocols' is 'http'"],
+        [2 + 1, "routes[0]", "must set one of 'methods', 'hosts', 'headers', 'paths' when 'protocols' is 'http'"],
       ]);
     });
 
