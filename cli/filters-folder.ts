@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { LOG_LEVEL_NAMES } from "../abi/types.ts";
 import type { FilterInfo, FilterMeta } from "../config/model.ts";
 import { CliError } from "./cli-error.ts";
+import { schemaProblem } from "./schema-shape.ts";
 
 /** A filter found in the folder: what the config loader sees, plus where its files are. */
 export interface FolderFilter extends FilterInfo {
@@ -104,7 +105,11 @@ async function readMeta(path: string): Promise<FilterMeta | undefined> {
 /** What is wrong with a parsed metadata document, or `undefined`. Unknown keys pass (Kong has more). */
 function metaProblem(meta: unknown): string | undefined {
   if (typeof meta !== "object" || meta === null || Array.isArray(meta)) return "expected a JSON object";
-  const { root_id, vm_config, env, failure_policy, metering, fuel_budget, callout_hosts, log_level, shared_state } = meta as Record<string, unknown>;
+  const { root_id, vm_config, env, failure_policy, metering, fuel_budget, callout_hosts, log_level, shared_state, config_schema } = meta as Record<string, unknown>;
+  if (config_schema !== undefined) {
+    const problem = schemaProblem(config_schema);
+    if (problem) return problem;
+  }
   if (shared_state !== undefined && shared_state !== "isolate" && shared_state !== "global") return 'shared_state must be "isolate" or "global"';
   if (metering !== undefined && typeof metering !== "boolean") return "metering must be true or false";
   if (fuel_budget !== undefined && !(Number.isSafeInteger(fuel_budget) && (fuel_budget as number) > 0)) return "fuel_budget must be a positive integer";
