@@ -4,7 +4,7 @@
 // Run with `npx tsx filters/build.ts` (also `npm run build:filters`, which
 // `npm test` runs first, so unchanged outputs are reused).
 import { existsSync, readdirSync, statSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { compileAssemblyScriptFilter } from "./build-assemblyscript.ts";
 import { filesBelow, isUpToDate } from "./build-freshness.ts";
@@ -52,7 +52,11 @@ function watTargets(): Target[] {
 }
 
 async function main(): Promise<void> {
-  const targets = [...assemblyScriptTargets(), ...watTargets()];
+  // `--only greeting,...` builds just those filters (npm start needs only the example's).
+  const onlyArg = process.argv.indexOf("--only");
+  const only = onlyArg >= 0 ? new Set(process.argv[onlyArg + 1]?.split(",")) : null;
+  const all = [...assemblyScriptTargets(), ...watTargets()];
+  const targets = only === null ? all : all.filter((target) => only.has(basename(target.output, ".wasm")));
   for (const target of targets) {
     const name = relative(repoRoot, target.output);
     if (isUpToDate(target.output, target.inputs)) {
