@@ -161,8 +161,9 @@ export class Gateway {
 
   /** Serves one request and writes its access-log line (unless the log is off). */
   handle(request: Request, context: RequestContext): Promise<Response> {
-    const trace = traceContext(request.headers.get("traceparent"));
-    const facts: RequestFacts = { requestId: newRequestId(), traceId: trace.traceId, receivedAt: Date.now(), route: null, service: null, filters: [] };
+    const requestId = newRequestId();
+    const trace = traceContext(request.headers.get("traceparent"), requestId);
+    const facts: RequestFacts = { requestId, traceId: trace.traceId, receivedAt: Date.now(), route: null, service: null, filters: [] };
     const url = new URL(request.url);
     const served = this.#serve(request, url, context, facts, trace.traceparent);
     const fields = this.#options.accessLog;

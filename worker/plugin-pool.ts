@@ -12,6 +12,7 @@ import { encodeUtf8 } from "../abi/memory.ts";
 import { LogLevel } from "../abi/types.ts";
 import { Plugin } from "../abi/plugin.ts";
 import { Vm } from "../abi/vm.ts";
+import { planChain } from "../config/chain-plan.ts";
 import type { FilterEntry, GatewayConfig } from "../config/model.ts";
 import { calloutHost } from "./callouts.ts";
 import { parseLogLevel } from "./console-host.ts";
@@ -42,6 +43,7 @@ export class PluginPool {
   /** Plugins of VMs with global state whose start is still waiting for the state service. */
   readonly #starting = new Map<string, Promise<PluginSlot>>();
   readonly #globalState: GlobalStateAccess | null;
+  readonly #hasGlobalState: boolean;
 
   constructor(
     config: GatewayConfig,
@@ -55,6 +57,7 @@ export class PluginPool {
     this.#host = host;
     this.#limits = limits;
     this.#globalState = globalState;
+    this.#hasGlobalState = config.routes.some((_, index) => planChain(config, index).some(({ filter }) => filter.sharedState === "global"));
   }
 
   /** Whether any started plugin has a tick period (else no request needs to check for ticks). */
@@ -63,10 +66,12 @@ export class PluginPool {
     return false;
   }
 
-  /** Whether any started plugin has global state (its queues are polled with the ticks). */
+  /**
+   * Whether the config has plugins with global state (their queues are polled with the ticks).
+   * Known from the config once, so a request does not look through the plugins for it.
+   */
   get suspending(): boolean {
-    for (const plugin of this.#plugins.values()) if (plugin.vm.suspending) return true;
-    return false;
+    return this.#hasGlobalState;
   }
 
   /** The plugins started so far, with the chain-entry key each is pooled under. */

@@ -7,24 +7,20 @@
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 const ZERO_TRACE = "0".repeat(32);
 
-function randomHex(bytes: number): string {
-  const values = crypto.getRandomValues(new Uint8Array(bytes));
-  let hex = "";
-  for (const value of values) hex += value.toString(16).padStart(2, "0");
-  return hex;
-}
-
 export interface TraceContext {
   traceId: string;
   /** The `traceparent` to send on: this hop's span, the incoming flags (sampled when new). */
   traceparent: string;
 }
 
-/** The trace of a request with `traceparent` (null: none), continued or new. */
-export function traceContext(traceparent: string | null): TraceContext {
+/**
+ * The trace of a request with `traceparent` (null: none), continued or new. `requestId` (32
+ * random hex digits) gives the gateway's span id, so the common case draws no new randomness.
+ */
+export function traceContext(traceparent: string | null, requestId: string): TraceContext {
   const match = traceparent === null ? null : TRACEPARENT.exec(traceparent.trim());
   const continued = match !== null && match[1] !== ZERO_TRACE && match[2] !== "0".repeat(16);
-  const traceId = continued ? match[1] : randomHex(16);
+  const traceId = continued ? match[1] : crypto.randomUUID().replaceAll("-", "");
   const flags = continued ? match[3] : "01";
-  return { traceId, traceparent: `00-${traceId}-${randomHex(8)}-${flags}` };
+  return { traceId, traceparent: `00-${traceId}-${requestId.slice(16)}-${flags}` };
 }

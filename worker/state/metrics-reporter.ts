@@ -23,7 +23,11 @@ export class GlobalMetricsReporter {
 
   /** Whether this isolate's last report is older than the interval (and it has metrics to send). */
   due(now = Date.now()): boolean {
-    return now - this.#reportedAt >= this.intervalMs && this.snapshot().length > 0;
+    if (now - this.#reportedAt < this.intervalMs) return false;
+    if (this.snapshot().length > 0) return true;
+    // Nothing to send: look again after the interval, not on every request.
+    this.#reportedAt = now;
+    return false;
   }
 
   /** Sends this isolate's snapshot; a failure only delays it to the next request. */
