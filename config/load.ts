@@ -135,31 +135,29 @@ function buildConfig(ctx: LoadContext, value: unknown): GatewayConfig | null {
     });
   });
 
+  /** The service or route a top-level chain or plugin names, once resolved. */
+  const ownerOf = (draft: { path: DocPath; service: EntityReference | null; route: EntityReference | null }): Owner | null => {
+    if (draft.service) {
+      const found = resolve(ctx, [...draft.path, "service"], draft.service, "services", serviceKeys(services));
+      return found === null ? null : { kind: "service", index: found };
+    }
+    if (draft.route) {
+      const found = resolve(ctx, [...draft.path, "route"], draft.route, "routes", entityKeys(routeDrafts.map((d) => d.route)));
+      return found === null ? null : { kind: "route", index: found };
+    }
+    return null;
+  };
+
   listAt(ctx, ["filter_chains"], root.filter_chains).forEach((item, index) => {
     const draft = readFilterChain(ctx, ["filter_chains", index], item, false);
     if (!draft) return;
-    let owner: Owner | null = null;
-    if (draft.service) {
-      const found = resolve(ctx, [...draft.path, "service"], draft.service, "services", serviceKeys(services));
-      if (found !== null) owner = { kind: "service", index: found };
-    } else if (draft.route) {
-      const found = resolve(ctx, [...draft.path, "route"], draft.route, "routes", entityKeys(routeDrafts.map((d) => d.route)));
-      if (found !== null) owner = { kind: "route", index: found };
-    }
-    chains.push({ draft, owner });
+    chains.push({ draft, owner: ownerOf(draft) });
   });
 
   listAt(ctx, ["plugins"], root.plugins).forEach((item, index) => {
     const draft = readPlugin(["plugins", index], item, null);
     if (!draft) return;
-    let owner: Owner | null = null;
-    if (draft.service) {
-      const found = resolve(ctx, [...draft.path, "service"], draft.service, "services", serviceKeys(services));
-      if (found !== null) owner = { kind: "service", index: found };
-    } else if (draft.route) {
-      const found = resolve(ctx, [...draft.path, "route"], draft.route, "routes", entityKeys(routeDrafts.map((d) => d.route)));
-      if (found !== null) owner = { kind: "route", index: found };
-    }
+    const owner = ownerOf(draft);
     if (owner) plugins.push({ draft, owner });
   });
 

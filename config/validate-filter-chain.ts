@@ -52,6 +52,17 @@ export function readReference(ctx: LoadContext, path: DocPath, value: unknown): 
   return null;
 }
 
+/** The `service` or `route` a top-level entity names: exactly one of them must be set. */
+export function readOwnerReference(ctx: LoadContext, path: DocPath, fields: Fields): { service: EntityReference | null; route: EntityReference | null } {
+  const hasService = fields.service !== undefined && fields.service !== null;
+  const hasRoute = fields.route !== undefined && fields.route !== null;
+  if (hasService && hasRoute) ctx.issues.add(path, "only one or none of these fields must be set: 'service', 'route'");
+  else if (!hasService && !hasRoute) ctx.issues.add(path, "at least one of these fields must be non-empty: 'service', 'route'");
+  else if (hasService) return { service: readReference(ctx, [...path, "service"], fields.service), route: null };
+  else return { service: null, route: readReference(ctx, [...path, "route"], fields.route) };
+  return { service: null, route: null };
+}
+
 /**
  * Reads one chain. `nested` chains sit under a service or route and take it as owner; top-level
  * chains must name exactly one of `service` / `route`.
@@ -75,16 +86,7 @@ export function readFilterChain(ctx: LoadContext, path: DocPath, value: unknown,
     const problem = nameProblem(name);
     if (problem) ctx.issues.add([...path, "name"], problem);
   }
-  let service: EntityReference | null = null;
-  let route: EntityReference | null = null;
-  if (!nested) {
-    const hasService = fields.service !== undefined && fields.service !== null;
-    const hasRoute = fields.route !== undefined && fields.route !== null;
-    if (hasService && hasRoute) ctx.issues.add(path, "only one or none of these fields must be set: 'service', 'route'");
-    else if (!hasService && !hasRoute) ctx.issues.add(path, "at least one of these fields must be non-empty: 'service', 'route'");
-    else if (hasService) service = readReference(ctx, [...path, "service"], fields.service);
-    else route = readReference(ctx, [...path, "route"], fields.route);
-  }
+  const { service, route } = nested ? { service: null, route: null } : readOwnerReference(ctx, path, fields);
   return {
     path,
     id,

@@ -9,7 +9,7 @@ import type { LoadContext } from "./context.ts";
 import { asRecord, checkKnownFields, isRecord, readString, readStringArray } from "./fields.ts";
 import type { Fields } from "./fields.ts";
 import type { FilterEntry } from "./model.ts";
-import { FILTER_FIELDS, readFilterEntry, readId, readReference } from "./validate-filter-chain.ts";
+import { FILTER_FIELDS, readFilterEntry, readId, readOwnerReference } from "./validate-filter-chain.ts";
 import type { EntityReference } from "./validate-filter-chain.ts";
 import type { DocPath } from "./yaml-source.ts";
 
@@ -54,16 +54,7 @@ export function readFilterPlugin(ctx: LoadContext, path: DocPath, value: unknown
   readString(ctx.issues, path, fields, "instance_name");
   const entry = readFilterEntry(ctx, path, pick(fields, FILTER_FIELDS), false);
   if (!entry) return null;
-  let service: EntityReference | null = null;
-  let route: EntityReference | null = null;
-  if (nestedIn === null) {
-    const hasService = fields.service !== undefined && fields.service !== null;
-    const hasRoute = fields.route !== undefined && fields.route !== null;
-    if (hasService && hasRoute) ctx.issues.add(path, "only one or none of these fields must be set: 'service', 'route'");
-    else if (!hasService && !hasRoute) ctx.issues.add(path, "at least one of these fields must be non-empty: 'service', 'route'");
-    else if (hasService) service = readReference(ctx, [...path, "service"], fields.service);
-    else route = readReference(ctx, [...path, "route"], fields.route);
-  }
+  const { service, route } = nestedIn === null ? readOwnerReference(ctx, path, fields) : { service: null, route: null };
   return {
     path,
     id: readId(ctx, path, fields),
