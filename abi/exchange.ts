@@ -18,6 +18,17 @@ export type Phase =
   | "response_trailers"
   | "log";
 
+/**
+ * A whole body not read yet: its size is known (the `content-length`), its bytes are read only
+ * when a filter asks for them, so a body no filter touches goes on as the runtime's stream.
+ */
+export interface DeferredBody {
+  readonly size: number;
+  read(): Promise<Uint8Array>;
+}
+
+export type BodyDirection = "request" | "response";
+
 export class HttpExchange {
   readonly requestHeaders: HeaderMap;
   requestTrailers: HeaderMap | null = null;
@@ -26,6 +37,11 @@ export class HttpExchange {
   /** The request body bytes the current filter can see (the chunk, or all it has buffered). */
   requestBody: Uint8Array | null = null;
   responseBody: Uint8Array | null = null;
+  /** A body whose bytes are not read yet; the body buffer host calls read it on demand. */
+  deferredRequestBody: DeferredBody | null = null;
+  deferredResponseBody: DeferredBody | null = null;
+  /** Why reading a deferred body failed, once it did. */
+  bodyReadFailure: unknown = null;
   phase: Phase = "request_headers";
   /** In a body phase: whether the current callback has the body's last bytes (end_of_stream). */
   bodyEnded = false;
@@ -37,6 +53,35 @@ export class HttpExchange {
     readonly properties: PropertySource,
   ) {
     this.requestHeaders = requestHeaders;
+  }
+
+  deferredBody(direction: BodyDirection): DeferredBody | null {
+    return direction === "request" ? this.deferredRequestBody : this.deferredResponseBody;
+  }
+
+  /**
+   * Reads the deferred body of `direction` into its buffer. Resolves false when reading failed
+   * (the failure is kept in `bodyReadFailure`); never rejects.
+   */
+  async readDeferredBody(direction: BodyDirection): Promise<boolean> {
+    const deferred = this.deferredBody(direction);
+    if (deferred === null) return true;
+    let bytes: Uint8Array;
+    try {
+      bytes = await deferred.read();
+    } catch (error) {
+      this.bodyReadFailure ??= error;
+      return false;
+    }
+    if (this.deferredBody(direction) !== deferred) return true;
+    if (direction === "request") {
+      this.deferredRequestBody = null;
+      this.requestBody = bytes;
+    } else {
+      this.deferredResponseBody = null;
+      this.responseBody = bytes;
+    }
+    return true;
   }
 
   /** The map of `type` as filters may read it now; null when the request has no such map (yet). */

@@ -21,6 +21,7 @@ import * as timers from "./hostcalls/timers.ts";
 import { Errno, LogLevel, Status } from "./types.ts";
 import type { Vm } from "./vm.ts";
 import { wasiImports } from "./wasi.ts";
+import type { SwitchedCalls } from "./buffer-switch.ts";
 
 // Host calls take guest i32s (numbers) and i64s (bigints); `never[]` accepts both signatures.
 type HostCall = (vm: Vm, ...args: never[]) => number;
@@ -147,6 +148,36 @@ function suspending(vm: Vm, name: string, call: AsyncHostCall): WebAssembly.Susp
       return Status.InternalFailure;
     }
   });
+}
+
+/**
+ * Both forms of the body buffer host calls for the buffer switch: the immediate one as in the
+ * table, the suspending one reading a deferred body first (a failed read is a status, as above).
+ */
+export function switchedCalls(vm: Vm): SwitchedCalls {
+  const suspendingForm = (name: string, call: (vm: Vm, ...args: number[]) => number | Promise<number>) => (...args: number[]) => {
+    const failed = (error: unknown): number => {
+      if (error instanceof GuestTrap || error instanceof ProcExit || error instanceof GuestAbort) throw error;
+      vm.log(LogLevel.Error, `host call ${name} failed: ${describe(error)}`);
+      return Status.InternalFailure;
+    };
+    try {
+      const result = call(vm, ...args);
+      return typeof result === "number" ? result : result.catch(failed);
+    } catch (error) {
+      return failed(error);
+    }
+  };
+  return {
+    proxy_get_buffer_bytes: {
+      immediate: guarded(vm, "proxy_get_buffer_bytes", buffers.proxy_get_buffer_bytes) as (...args: number[]) => number,
+      suspending: suspendingForm("proxy_get_buffer_bytes", buffers.proxy_get_buffer_bytes_suspending),
+    },
+    proxy_set_buffer_bytes: {
+      immediate: guarded(vm, "proxy_set_buffer_bytes", buffers.proxy_set_buffer_bytes) as (...args: number[]) => number,
+      suspending: suspendingForm("proxy_set_buffer_bytes", buffers.proxy_set_buffer_bytes_suspending),
+    },
+  };
 }
 
 /** Same for WASI: a host bug answers EFAULT instead of trapping the guest. */

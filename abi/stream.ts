@@ -8,7 +8,7 @@ import type { Phase } from "./exchange.ts";
 import type { GuestExports } from "./exports.ts";
 import { Action } from "./types.ts";
 import { andThen, type MaybePromise } from "./maybe-async.ts";
-import type { Vm } from "./vm.ts";
+import type { CallOptions, Vm } from "./vm.ts";
 
 type StreamCallback =
   | "on_request_headers"
@@ -33,6 +33,8 @@ const TEARDOWN: readonly [keyof GuestExports & ("on_done" | "on_log" | "on_delet
   ["on_log", "proxy_on_log"],
   ["on_delete", "proxy_on_delete"],
 ];
+
+const DEFERRED_BODY: CallOptions = { mayReadDeferredBody: true };
 
 export class HttpStream {
   #finished = false;
@@ -61,7 +63,7 @@ export class HttpStream {
   }
 
   onRequestBody(size: number, endOfStream: boolean): MaybePromise<Action> {
-    return this.#run("on_request_body", [size, endOfStream ? 1 : 0]);
+    return this.#run("on_request_body", [size, endOfStream ? 1 : 0], this.context.exchange.deferredRequestBody !== null);
   }
 
   onRequestTrailers(count: number): MaybePromise<Action> {
@@ -73,7 +75,7 @@ export class HttpStream {
   }
 
   onResponseBody(size: number, endOfStream: boolean): MaybePromise<Action> {
-    return this.#run("on_response_body", [size, endOfStream ? 1 : 0]);
+    return this.#run("on_response_body", [size, endOfStream ? 1 : 0], this.context.exchange.deferredResponseBody !== null);
   }
 
   onResponseTrailers(count: number): MaybePromise<Action> {
@@ -84,12 +86,12 @@ export class HttpStream {
    * Runs a stream callback in its phase. Any non-zero result pauses (C++ and AssemblyScript return
    * Envoy filter statuses above 1); a callback that sent a local response counts as paused.
    */
-  #run(callback: StreamCallback, args: number[]): MaybePromise<Action> {
+  #run(callback: StreamCallback, args: number[], mayReadDeferredBody = false): MaybePromise<Action> {
     const fn = this.vm.exports[callback];
     if (!fn) return Action.Continue;
     this.context.exchange.phase = PHASE_OF[callback];
     // 0.1.0 header callbacks take no end_of_stream; extra arguments are ignored by wasm anyway.
-    const result = this.vm.invoke(this.context, `proxy_${callback}`, fn, [this.context.id, ...args]);
+    const result = this.vm.invoke(this.context, `proxy_${callback}`, fn, [this.context.id, ...args], mayReadDeferredBody ? DEFERRED_BODY : undefined);
     return typeof result === "number" ? this.#action(result) : result.then((value) => this.#action(value));
   }
 
@@ -125,7 +127,8 @@ export class HttpStream {
     if (this.#finished) return;
     this.#finished = true;
     this.context.exchange.phase = "log";
-    if (this.vm.suspending) return this.#finishSuspending();
+    // Behind a callback suspended to read a body (or any queued one), teardown waits its turn.
+    if (this.vm.suspending || this.vm.locked) return this.#finishSuspending();
     try {
       for (const [name, callback] of TEARDOWN) {
         const fn = this.vm.exports[name];

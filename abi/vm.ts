@@ -10,7 +10,8 @@ import type { Context } from "./context.ts";
 import { GuestTrap, ProcExit, VmFailure, type VmFailureKind } from "./errors.ts";
 import { resolveExports, type GuestExports } from "./exports.ts";
 import type { VmHost } from "./host-api.ts";
-import { buildImports } from "./imports.ts";
+import { BufferSwitch, importsSwitchedCalls } from "./buffer-switch.ts";
+import { buildImports, switchedCalls } from "./imports.ts";
 import { GuestMemory } from "./memory.ts";
 import { DEFAULT_FUEL_BUDGET, fuelExhaustion, fuelOf, fuelUsed, type FuelMeter } from "./fuel.ts";
 import { metricsOf } from "./metrics.ts";
@@ -36,12 +37,20 @@ export interface VmOptions {
    * `WebAssembly.promising`, one at a time. Needs {@link Vm.createSuspending}.
    */
   globalState?: GlobalStateAccess;
+  /**
+   * The compiled buffer switch (abi/buffer-switch-module.ts). With it, a body callback can run
+   * before the body is read and read it only if the filter asks (deferred bodies); without it,
+   * bodies are read before the callbacks that may want them.
+   */
+  bufferSwitch?: WebAssembly.Module;
 }
 
 /** What a callback needs besides its arguments. */
 export interface CallOptions {
   /** The callout response maps 6 and 7 and buffer 4 read while the callback runs. */
   callResponse?: CalloutResponse;
+  /** The callback may suspend to read a deferred body: it runs through `WebAssembly.promising`. */
+  mayReadDeferredBody?: boolean;
 }
 
 const START_FUEL_FACTOR = 10n;
@@ -81,6 +90,13 @@ export class Vm {
   #nextCalloutToken = 1;
   /** Settles when the callback running now (suspending VMs) has ended: the per-VM lock. */
   #turn: Promise<unknown> = Promise.resolve();
+  /** Callbacks queued behind the lock or running under it; synchronous calls wait while any are. */
+  #locked = 0;
+  /** A callback of this isolate-scoped VM is running through `WebAssembly.promising`. */
+  #promisingCallback = false;
+  #switch: BufferSwitch | null = null;
+  /** Whether the module imports the body buffer host calls at all. */
+  #readsBodies = true;
   readonly #promising = new Map<Function, (...args: number[]) => Promise<number | undefined>>();
 
   private constructor(options: VmOptions) {
@@ -98,6 +114,19 @@ export class Vm {
   /** Whether callbacks may suspend (global state): they then return promises and run one at a time. */
   get suspending(): boolean {
     return this.globalState !== null;
+  }
+
+  /**
+   * Whether a body may reach this VM's body callbacks unread: the filter cannot read bodies, or
+   * its body host calls go through the buffer switch.
+   */
+  get defersBodies(): boolean {
+    return !this.#readsBodies || this.#switch !== null;
+  }
+
+  /** Whether a callback must wait for the lock: one is running through `promising` or queued. */
+  get locked(): boolean {
+    return this.#locked > 0;
   }
 
   /**
@@ -126,7 +155,7 @@ export class Vm {
     const vm = new Vm(options);
     let instance: WebAssembly.Instance;
     try {
-      instance = new WebAssembly.Instance(module, buildImports(vm));
+      instance = vm.#instantiateModule(module, buildImports(vm), options.bufferSwitch ?? null);
       vm.#instance = instance;
       vm.#fuel = fuelOf(instance);
       vm.#exports = resolveExports(instance.exports, options.abi);
@@ -139,6 +168,26 @@ export class Vm {
     const allocate = vm.#exports.allocate;
     vm.#memory = new GuestMemory(vm.#exports.memory, (size) => vm.#guest("allocate", () => allocate(size)));
     return vm;
+  }
+
+  /**
+   * Instantiates `module`, its body buffer host calls through the buffer switch when there is
+   * one. A filter that declares them with other types than the ABI's cannot link to the switch
+   * (a JS import takes any); it gets the plain host calls and its bodies are read up front.
+   */
+  #instantiateModule(module: WebAssembly.Module, imports: WebAssembly.Imports, switchModule: WebAssembly.Module | null): WebAssembly.Instance {
+    this.#readsBodies = importsSwitchedCalls(module);
+    if (switchModule === null || !this.#readsBodies) return new WebAssembly.Instance(module, imports);
+    const bufferSwitch = new BufferSwitch(switchModule, switchedCalls(this));
+    try {
+      const instance = new WebAssembly.Instance(module, { ...imports, env: { ...imports.env, ...bufferSwitch.imports } });
+      this.#switch = bufferSwitch;
+      if (this.globalState) bufferSwitch.suspendable = true;
+      return instance;
+    } catch (error) {
+      if (!(error instanceof Error && error.name === "LinkError")) throw error;
+      return new WebAssembly.Instance(module, imports);
+    }
   }
 
   /** The raw instance, for exports beyond the Proxy-Wasm callbacks. */
@@ -189,6 +238,7 @@ export class Vm {
    */
   call(context: Context | null, callback: string, fn: GuestCallback, args: number[], options?: CallOptions): number {
     if (this.globalState) throw new Error(`${callback} of a suspending VM must go through invoke`);
+    if (this.#promisingCallback) throw new Error(`${callback} would re-enter a suspended callback: it must go through invoke`);
     if (this.failure) throw this.failure;
     const delivering = this.#enter(context, options);
     let result: number;
@@ -209,21 +259,38 @@ export class Vm {
    * callback of this VM has ended (re-entering a suspended guest would corrupt its stack).
    */
   invoke(context: Context | null, callback: string, fn: GuestCallback, args: number[], options?: CallOptions): number | Promise<number> {
-    if (!this.globalState) return this.call(context, callback, fn, args, options);
-    return this.#exclusive(async () => {
-      if (this.failure) throw this.failure;
-      const delivering = this.#enter(context, options);
-      let result: number;
-      try {
-        result = ((await this.#promisingOf(fn)(...args)) ?? 0) >>> 0;
-      } catch (error) {
-        throw this.#fail("runtime", callback, fuelExhaustion(this.#fuel, this.fuelBudget, error) ?? error);
-      } finally {
-        this.#leave(delivering);
+    if (this.globalState) return this.#exclusive(() => this.#callPromising(context, callback, fn, args, options, null));
+    const bufferSwitch = this.#switch;
+    if (options?.mayReadDeferredBody && bufferSwitch !== null) return this.#exclusive(() => this.#callPromising(context, callback, fn, args, options, bufferSwitch));
+    if (this.#locked > 0) return this.#exclusive(async () => this.call(context, callback, fn, args, options));
+    return this.call(context, callback, fn, args, options);
+  }
+
+  /**
+   * Calls a guest export through `WebAssembly.promising`; with `bufferSwitch`, the switched host
+   * calls may suspend meanwhile (a VM with global state has them always on).
+   */
+  async #callPromising(context: Context | null, callback: string, fn: GuestCallback, args: number[], options: CallOptions | undefined, bufferSwitch: BufferSwitch | null): Promise<number> {
+    if (this.failure) throw this.failure;
+    const delivering = this.#enter(context, options);
+    if (bufferSwitch !== null) {
+      this.#promisingCallback = true;
+      bufferSwitch.suspendable = true;
+    }
+    let result: number;
+    try {
+      result = ((await this.#promisingOf(fn)(...args)) ?? 0) >>> 0;
+    } catch (error) {
+      throw this.#fail("runtime", callback, fuelExhaustion(this.#fuel, this.fuelBudget, error) ?? error);
+    } finally {
+      this.#leave(delivering);
+      if (bufferSwitch !== null) {
+        bufferSwitch.suspendable = false;
+        this.#promisingCallback = false;
       }
-      this.#afterCallback(callback);
-      return result;
-    });
+    }
+    this.#afterCallback(callback);
+    return result;
   }
 
   /** Makes `context` current; answers whether this callback brought a callout response to clear after. */
@@ -252,8 +319,14 @@ export class Vm {
 
   /** Runs `task` once every earlier task of this VM has settled; the lock of a suspending VM. */
   #exclusive<T>(task: () => Promise<T>): Promise<T> {
-    const turn = this.#turn.then(task);
-    this.#turn = turn.catch(() => undefined);
+    const release = () => {
+      this.#locked--;
+    };
+    // Nothing running or queued: start now rather than a microtask later.
+    const idle = this.#locked === 0;
+    this.#locked++;
+    const turn = idle ? task() : this.#turn.then(task);
+    this.#turn = turn.then(release, release);
     return turn;
   }
 

@@ -8,7 +8,8 @@ import { copyFile, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises
 import { join, relative, resolve, sep } from "node:path";
 import type { GatewayConfig } from "../config/model.ts";
 import type { BundledFilter } from "../worker/bundle.ts";
-import { renderEntry, renderWranglerToml } from "./entry-source.ts";
+import { bufferSwitchModuleBytes } from "../abi/buffer-switch-module.ts";
+import { BUFFER_SWITCH_FILE, renderEntry, renderWranglerToml } from "./entry-source.ts";
 import { describeFilter } from "./filter-facts.ts";
 import { declaredMemoryBytes, memoryBudgetWarning } from "./memory-budget.ts";
 import { ISOLATE_MEMORY_BUDGET } from "../worker/isolate-memory.ts";
@@ -81,6 +82,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     // Always a lower-case `.wasm`, so the bundler's default CompiledWasm rule matches.
     await writeBundledFilter(folder.get(name)!, join(filtersOut, `${name}.wasm`));
   }
+
+  await writeFile(join(outDir, BUFFER_SWITCH_FILE), bufferSwitchModuleBytes());
 
   const entry = renderEntry({
     config,

@@ -24,6 +24,9 @@ export interface EntrySource {
   filtersDir: string;
 }
 
+/** The buffer switch's file beside the entry (abi/buffer-switch-module.ts). */
+export const BUFFER_SWITCH_FILE = "buffer-switch.wasm";
+
 /** Renders `entry.js`. */
 export function renderEntry(source: EntrySource): string {
   const imports = source.filters.map((name, i) => `import m${i} from ${JSON.stringify(`./filters/${name}.wasm`)};`);
@@ -35,6 +38,7 @@ export function renderEntry(source: EntrySource): string {
     `// The Durable Object class of global state (shared_state: global), bound as ${STATE_BINDING}.`,
     `export { ${STATE_CLASS} } from ${JSON.stringify(source.workerImport)};`,
     ...imports,
+    `import bufferSwitch from ${JSON.stringify(`./${BUFFER_SWITCH_FILE}`)};`,
     ``,
     `const config = ${JSON.stringify(source.config, null, 2)};`,
     ``,
@@ -44,7 +48,7 @@ export function renderEntry(source: EntrySource): string {
     ``,
     `const filters = ${JSON.stringify(source.filterFacts ?? {}, null, 2)};`,
     ``,
-    `export default ${source.workerFactory}({ config, modules, filters });`,
+    `export default ${source.workerFactory}({ config, modules, filters, bufferSwitch });`,
     ``,
   ].join("\n");
 }

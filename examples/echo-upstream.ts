@@ -2,7 +2,8 @@
  * A small HTTP upstream that answers every request with a JSON echo of it
  * (method, path, query, headers, body), like httpbin's `/anything`. Three paths behave like
  * httpbin's: `/status/<code>` answers that status, `/delay/<ms>` waits before answering,
- * `/drip/<lines>/<ms>` sends its headers at once and then a line every `<ms>`.
+ * `/drip/<lines>/<ms>` sends its headers at once and then a line every `<ms>`; `/drip-sized/...`
+ * does the same with a `content-length`.
  * Used by the quick start and by the tests.
  * @module
  */
@@ -44,8 +45,8 @@ async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> 
     headers,
     body: await readBody(req),
   };
-  const drip = /^\/drip\/(\d+)\/(\d+)/.exec(url.pathname);
-  if (drip) return dripLines(res, Math.min(Number(drip[1]), 1000), Math.min(Number(drip[2]), 30_000));
+  const drip = /^\/drip(-sized)?\/(\d+)\/(\d+)/.exec(url.pathname);
+  if (drip) return dripLines(res, Math.min(Number(drip[2]), 1000), Math.min(Number(drip[3]), 30_000), drip[1] !== undefined);
   const delay = /^\/delay\/(\d+)/.exec(url.pathname);
   if (delay) await new Promise((resolve) => setTimeout(resolve, Math.min(Number(delay[1]), 30_000)));
   const status = /^\/status\/(\d{3})/.exec(url.pathname);
@@ -58,9 +59,13 @@ async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> 
   res.end(text);
 }
 
-/** Headers at once, then `count` lines `drip <i>`, one every `everyMs`, chunked. */
-async function dripLines(res: ServerResponse, count: number, everyMs: number): Promise<void> {
-  res.writeHead(200, { "content-type": "text/plain", "x-echo-upstream": "1" });
+/**
+ * Headers at once, then `count` lines `drip <i>`, one every `everyMs`: chunked, or with a
+ * `content-length` for all lines when `sized` (a small body whose bytes arrive late).
+ */
+async function dripLines(res: ServerResponse, count: number, everyMs: number, sized: boolean): Promise<void> {
+  const length = Array.from({ length: count }, (_, i) => `drip ${i}\n`.length).reduce((a, b) => a + b, 0);
+  res.writeHead(200, { "content-type": "text/plain", "x-echo-upstream": "1", ...(sized ? { "content-length": length } : {}) });
   res.flushHeaders();
   for (let i = 0; i < count; i++) {
     await new Promise((resolve) => setTimeout(resolve, everyMs));

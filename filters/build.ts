@@ -3,12 +3,13 @@
 //   test/fixtures/guests/<name>.wat   → build/guests/<name>.wasm
 // Run with `npx tsx filters/build.ts` (also `npm run build:filters`, which
 // `npm test` runs first, so unchanged outputs are reused).
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { compileAssemblyScriptFilter } from "./build-assemblyscript.ts";
 import { filesBelow, isUpToDate } from "./build-freshness.ts";
 import { compileWatGuest } from "./build-wat.ts";
+import { bufferSwitchModuleBytes } from "../abi/buffer-switch-module.ts";
 
 const repoRoot = dirname(dirname(fileURLToPath(import.meta.url)));
 const filtersDir = join(repoRoot, "filters");
@@ -55,6 +56,10 @@ async function main(): Promise<void> {
   // `--only greeting,...` builds just those filters (npm start needs only the example's).
   const onlyArg = process.argv.indexOf("--only");
   const only = onlyArg >= 0 ? new Set(process.argv[onlyArg + 1]?.split(",")) : null;
+  // The gateway's own buffer switch, which the tests' gateways bundle like the build does.
+  const switchOut = join(repoRoot, "build/runtime/buffer-switch.wasm");
+  mkdirSync(dirname(switchOut), { recursive: true });
+  writeFileSync(switchOut, bufferSwitchModuleBytes());
   const all = [...assemblyScriptTargets(), ...watTargets()];
   const targets = only === null ? all : all.filter((target) => only.has(basename(target.output, ".wasm")));
   for (const target of targets) {

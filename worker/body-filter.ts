@@ -6,7 +6,7 @@
  * resumed); nothing is buffered when every filter continues. A buffer over the limit stops it.
  * @module
  */
-import type { HttpExchange } from "../abi/exchange.ts";
+import type { DeferredBody, HttpExchange } from "../abi/exchange.ts";
 import { Action } from "../abi/types.ts";
 import { chunkReader } from "./body-chunks.ts";
 import type { ChainRun, Direction, StopOutcome } from "./chain.ts";
@@ -82,7 +82,8 @@ class GrowingBytes {
 
 function bodyAccess(exchange: HttpExchange, direction: Direction) {
   return {
-    set(bytes: Uint8Array, ended: boolean) {
+    /** Puts the body a callback sees in place (null: a deferred body, read when asked for). */
+    set(bytes: Uint8Array | null, ended: boolean) {
       exchange.phase = direction === "request" ? "request_body" : "response_body";
       exchange.bodyEnded = ended;
       if (direction === "request") exchange.requestBody = bytes;
@@ -118,6 +119,53 @@ export async function filterWholeBody(
   }
   dropTrailers(exchange, direction);
   return data;
+}
+
+/** A body of known `size` whose bytes are read at most once, when first asked for. */
+export function deferredBody(size: number, read: () => Promise<ArrayBuffer>): DeferredBody {
+  let bytes: Promise<Uint8Array> | null = null;
+  return { size, read: () => (bytes ??= read().then((buffer) => new Uint8Array(buffer))) };
+}
+
+/**
+ * Like {@link filterWholeBody}, without reading the body first: each filter's callback is told
+ * its size, and its bytes are read when a filter asks for them (its body host calls suspend
+ * meanwhile). Returns the body as the last filter left it, or null when no filter read it: it
+ * goes on as the runtime's stream.
+ * @throws BodyStopped as filterWholeBody; the read's own error when reading the body failed.
+ */
+export async function filterDeferredBody(
+  chain: ChainRun,
+  exchange: HttpExchange,
+  direction: Direction,
+  body: DeferredBody,
+  bufferLimit: number,
+  ignoreLocalResponses = false,
+): Promise<Uint8Array | null> {
+  if (body.size > bufferLimit) throw new BodyStopped({ kind: "too_large", filter: "#1", limit: bufferLimit });
+  const access = bodyAccess(exchange, direction);
+  setDeferred(exchange, direction, body);
+  let read = false;
+  try {
+    for (let i = 0; i < chain.size; i++) {
+      read = exchange.deferredBody(direction) === null;
+      access.set(read ? access.get() : null, true);
+      const result = await chain.body(i, direction, read ? access.get().length : body.size, true);
+      if (exchange.bodyReadFailure !== null) throw exchange.bodyReadFailure;
+      if (typeof result !== "number" && !(ignoreLocalResponses && result.kind === "local_response")) throw new BodyStopped(result);
+    }
+    read = exchange.deferredBody(direction) === null;
+  } finally {
+    // Unread, the body leaves as a stream: later host calls find no buffer instead of reading it.
+    setDeferred(exchange, direction, null);
+  }
+  dropTrailers(exchange, direction);
+  return read ? access.get() : null;
+}
+
+function setDeferred(exchange: HttpExchange, direction: Direction, body: DeferredBody | null): void {
+  if (direction === "request") exchange.deferredRequestBody = body;
+  else exchange.deferredResponseBody = body;
 }
 
 /**

@@ -29,4 +29,9 @@ export interface GatewayBundle {
    * config changes cannot use schemas.
    */
   filters?: Readonly<Record<string, BundledFilter>>;
+  /**
+   * The buffer switch the build writes (abi/buffer-switch-module.ts): bodies no filter reads stay
+   * the runtime's streams. Optional: without it every body a filter's callbacks could read is read.
+   */
+  bufferSwitch?: WebAssembly.Module;
 }

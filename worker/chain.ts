@@ -68,6 +68,14 @@ export class ChainRun {
   }
 
   /**
+   * Whether a body can reach `callback` of every live plugin unread (each VM either cannot read
+   * bodies or reads them through the buffer switch), so it is read only if a filter asks.
+   */
+  defersBodies(callback: "on_request_body" | "on_response_body"): boolean {
+    return this.#members.every((m) => m.skipped || m.chain.plugin.vm.exports[callback] === undefined || m.chain.plugin.vm.defersBodies);
+  }
+
+  /**
    * `on_request_headers` for each plugin in order; a stream is created when the request reaches
    * it. Synchronous unless a filter pauses: most requests never wait, so they build no promises.
    */
@@ -96,6 +104,8 @@ export class ChainRun {
     let settled = this.#decide(member, direction, action);
     if (settled === PAUSED) {
       if (!endOfStream) return Action.Pause;
+      // A paused filter may touch the body from any callback (a callout's, a tick's): read it now.
+      await this.#exchange.readDeferredBody(direction);
       settled = await this.#waitForResume(member, direction);
     }
     return settled.kind === "continue" ? Action.Continue : settled;

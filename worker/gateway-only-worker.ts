@@ -25,7 +25,7 @@ export function createGatewayOnlyWorker(bundle: GatewayBundle): ExportedHandler<
     if (gateway === null) {
       const options = optionsFromBindings(env);
       const globalState = globalStateAccess(env?.PROXY_WASM_STATE, options.stateShards, options.stateTimeoutMs, options.stateCacheMs);
-      gateway = new Gateway(bundle.config, bundle.modules, consoleHost(options.logLevel), options, globalState);
+      gateway = new Gateway(bundle.config, bundle.modules, consoleHost(options.logLevel), { ...options, bufferSwitch: bundle.bufferSwitch ?? null }, globalState);
     }
     return gateway;
   };

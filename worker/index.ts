@@ -60,7 +60,7 @@ export function createWorker(bundle: GatewayBundle, workerOptions: WorkerOptions
   const newGateway = (config: GatewayConfig) => {
     const options = optionsFromBindings(env);
     const globalState = globalStateAccess(env.PROXY_WASM_STATE, options.stateShards, options.stateTimeoutMs, options.stateCacheMs);
-    return new Gateway(config, bundle.modules, consoleHost(options.logLevel), options, globalState);
+    return new Gateway(config, bundle.modules, consoleHost(options.logLevel), { ...options, bufferSwitch: bundle.bufferSwitch ?? null }, globalState);
   };
   const log = (message: string) => consoleHost(LogLevel.Error).log("config", LogLevel.Error, message);
   const metrics = new GatewayMetrics();

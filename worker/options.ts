@@ -32,6 +32,8 @@ export interface GatewayOptions {
   stateCacheMs: number;
   /** The service binding of that name (see preserveHostBinding), or null. */
   upstreamBinding: (name: string) => Fetcher | null;
+  /** The bundle's buffer switch (abi/buffer-switch-module.ts), or null: bodies are then read before filters see them. */
+  bufferSwitch: WebAssembly.Module | null;
 }
 
 /** The bindings that set GatewayOptions; each is optional. */
@@ -62,6 +64,7 @@ export const DEFAULT_OPTIONS: GatewayOptions = {
   stateShards: 16,
   stateCacheMs: 1000,
   upstreamBinding: () => null,
+  bufferSwitch: null,
 };
 
 function nonNegative(value: string | undefined, fallback: number): number {
@@ -91,5 +94,6 @@ export function optionsFromBindings(env: GatewayOptionBindings | undefined): Gat
       const binding = (env as Record<string, unknown> | undefined)?.[name] as Fetcher | undefined;
       return typeof binding?.fetch === "function" ? binding : null;
     },
+    bufferSwitch: null,
   };
 }

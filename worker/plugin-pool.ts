@@ -23,7 +23,7 @@ import { STATE_BINDING } from "./state/binding.ts";
 export type PluginSlot = { ok: true; plugin: Plugin } | { ok: false; failure: VmFailure };
 
 /** What the gateway's options bound for every plugin. */
-type Limits = Pick<GatewayOptions, "calloutTimeoutMs" | "vmMemoryLimit" | "fuelBudget"> & Partial<Pick<GatewayOptions, "isolateMemoryBudget">>;
+type Limits = Pick<GatewayOptions, "calloutTimeoutMs" | "vmMemoryLimit" | "fuelBudget"> & Partial<Pick<GatewayOptions, "isolateMemoryBudget" | "bufferSwitch">>;
 
 /** The host as one plugin sees it: its own log level when its entry sets one. */
 function pluginHost(host: VmHost, entry: FilterEntry): VmHost {
@@ -160,6 +160,7 @@ export class PluginPool {
       callouts,
       memoryLimitBytes: this.#limits.vmMemoryLimit,
       fuelBudget: BigInt(entry.fuelBudget ?? this.#limits.fuelBudget),
+      bufferSwitch: this.#limits.bufferSwitch ?? undefined,
     };
     const settings = {
       name: entry.name,

@@ -14,7 +14,7 @@ import { HeaderMap } from "../abi/header-map.ts";
 import type { RouteConfig, ServiceConfig } from "../config/model.ts";
 import { escapePath, normalizePath } from "../config/path-normalize.ts";
 import { upstreamPath } from "../config/upstream-path.ts";
-import { BodyStopped, filteredBody, filterWholeBody, wholeBodyLength } from "./body-filter.ts";
+import { BodyStopped, deferredBody, filterDeferredBody, filteredBody, filterWholeBody, wholeBodyLength } from "./body-filter.ts";
 import { ChainRun, type ChainPlugin, type StopOutcome } from "./chain.ts";
 import { forwardedHeaders, requestHeaderMap, responseHeaderMap, statusOf, toHeaders } from "./header-maps.ts";
 import { SERVER } from "./identity.ts";
@@ -297,18 +297,22 @@ async function respond(flight: Flight, response: Response, extraHeaders: Record<
   if (bodyless || response.body === null || !chain.handles("on_response_body")) {
     return flight.finishWith(new Response(bodyless ? null : response.body, { status, headers }));
   }
-  if (wholeBodyLength(response.headers) !== null) {
-    let bytes: Uint8Array;
+  const wholeLength = wholeBodyLength(response.headers);
+  if (wholeLength !== null) {
+    let bytes: Uint8Array | null;
     try {
-      bytes = await filterWholeBody(chain, exchange, "response", new Uint8Array(await response.arrayBuffer()), routed.options.bodyBufferLimit, !replaceable);
+      bytes = chain.defersBodies("on_response_body")
+        ? await filterDeferredBody(chain, exchange, "response", deferredBody(wholeLength, () => response.arrayBuffer()), routed.options.bodyBufferLimit, !replaceable)
+        : await filterWholeBody(chain, exchange, "response", new Uint8Array(await response.arrayBuffer()), routed.options.bodyBufferLimit, !replaceable);
     } catch (error) {
+      if (!response.bodyUsed) response.body.cancel().catch(() => {});
       if (!(error instanceof BodyStopped)) throw error;
       if (error.outcome.kind === "local_response" && replaceable) return localReply(flight, error.outcome.response);
       return stopped(flight, error, "response");
     }
     // The whole body is known before the headers go out: its length is exact, whatever filters did.
-    headers.set("content-length", String(bytes.length));
-    return flight.finishWith(new Response(bytes, { status, headers }));
+    headers.set("content-length", String(bytes?.length ?? wholeLength));
+    return flight.finishWith(new Response(bytes ?? response.body, { status, headers }));
   }
   // Filters may change the rest of the body as it streams: it goes out chunked.
   headers.delete("content-length");

@@ -3,6 +3,7 @@
  * @module
  */
 import { BufferType, Status } from "../types.ts";
+import type { BodyDirection, DeferredBody, HttpExchange } from "../exchange.ts";
 import type { Vm } from "../vm.ts";
 
 /** The bytes of buffer `type` as the active context may see them now, or null when unavailable. */
@@ -23,6 +24,26 @@ function readableBuffer(vm: Vm, type: number): Uint8Array | null {
     default:
       return null;
   }
+}
+
+/** The body of the active stream whose bytes are not read yet, when `type` names it. */
+function deferredBody(vm: Vm, type: number): { exchange: HttpExchange; direction: BodyDirection; body: DeferredBody } | null {
+  const direction = type === BufferType.HttpRequestBody ? "request" : type === BufferType.HttpResponseBody ? "response" : null;
+  const context = vm.activeContext;
+  if (direction === null || context?.kind !== "stream") return null;
+  const body = context.exchange.deferredBody(direction);
+  return body === null ? null : { exchange: context.exchange, direction, body };
+}
+
+/**
+ * Runs a body buffer host call once the body it names has been read: at once when there is
+ * nothing to read, else after the read (the guest is suspended meanwhile, see
+ * abi/buffer-switch.ts). A body that could not be read answers InternalFailure.
+ */
+function afterBodyRead(vm: Vm, type: number, call: () => number): number | Promise<number> {
+  const deferred = deferredBody(vm, type);
+  if (deferred === null) return call();
+  return deferred.exchange.readDeferredBody(deferred.direction).then((read) => (read ? call() : Status.InternalFailure));
 }
 
 function knownBufferType(type: number): boolean {
@@ -48,11 +69,17 @@ export function proxy_get_buffer_bytes(vm: Vm, type: number, start: number, maxS
   return vm.memory.returnBytes(buffer.subarray(from, to), ptrOut, lenOut);
 }
 
+/** A suspending `proxy_get_buffer_bytes`: a deferred body is read first. */
+export function proxy_get_buffer_bytes_suspending(vm: Vm, type: number, start: number, maxSize: number, ptrOut: number, lenOut: number): number | Promise<number> {
+  return afterBodyRead(vm, type, () => proxy_get_buffer_bytes(vm, type, start, maxSize, ptrOut, lenOut));
+}
+
 export function proxy_get_buffer_status(vm: Vm, type: number, lengthOut: number, flagsOut: number): number {
   if (!knownBufferType(type)) return Status.BadArgument;
-  const buffer = readableBuffer(vm, type);
-  if (buffer === null) return Status.NotFound;
-  if (!vm.memory.writeU32(lengthOut, buffer.length) || !vm.memory.writeU32(flagsOut, 0)) return Status.InvalidMemoryAccess;
+  // A deferred body's size is known without its bytes.
+  const length = deferredBody(vm, type)?.body.size ?? readableBuffer(vm, type)?.length;
+  if (length === undefined) return Status.NotFound;
+  if (!vm.memory.writeU32(lengthOut, length) || !vm.memory.writeU32(flagsOut, 0)) return Status.InvalidMemoryAccess;
   return Status.Ok;
 }
 
@@ -80,4 +107,9 @@ export function proxy_set_buffer_bytes(vm: Vm, type: number, start: number, leng
   if (type === BufferType.HttpRequestBody) exchange.requestBody = next;
   else exchange.responseBody = next;
   return Status.Ok;
+}
+
+/** A suspending `proxy_set_buffer_bytes`: a deferred body is read first. */
+export function proxy_set_buffer_bytes_suspending(vm: Vm, type: number, start: number, length: number, dataPtr: number, dataLen: number): number | Promise<number> {
+  return afterBodyRead(vm, type, () => proxy_set_buffer_bytes(vm, type, start, length, dataPtr, dataLen));
 }

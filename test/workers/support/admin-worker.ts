@@ -10,7 +10,7 @@ import type { FilterCatalog } from "../../../config/model.ts";
 import type { BundledFilter } from "../../../worker/bundle.ts";
 import { createWorker, type GatewayEnv } from "../../../worker/index.ts";
 import { upstreamUrl } from "./gateway.ts";
-import { modules } from "./modules.ts";
+import { bufferSwitch, modules } from "./modules.ts";
 
 export const TOKEN = "test-admin-token";
 
@@ -56,7 +56,7 @@ export function adminWorker(yaml: string, bindings: Partial<GatewayEnv> = {}): A
     filtersDir: "build/filters",
     validateFilterConfig: validateFilterConfigSchema,
   });
-  const worker = createWorker({ config, modules, filters: bundledFilters });
+  const worker = createWorker({ config, modules, filters: bundledFilters, bufferSwitch });
   const allBindings: GatewayEnv = { ADMIN_TOKEN: TOKEN, CONFIG_KV: configKv(), CONFIG_POLL_SECONDS: "0", ...bindings };
   const logs: string[] = [];
   const fetch: AdminTestWorker["fetch"] = async (path, init = {}) => {

@@ -9,7 +9,7 @@ import { loadDeclarativeConfig } from "../../../config/load.ts";
 import type { FilterCatalog } from "../../../config/model.ts";
 import type { GatewayBundle } from "../../../worker/bundle.ts";
 import { createWorker } from "../../../worker/index.ts";
-import { modules } from "./modules.ts";
+import { bufferSwitch, modules } from "./modules.ts";
 
 export const catalog: FilterCatalog = new Map(Object.keys(modules).map((name) => [name, { name }]));
 
@@ -22,6 +22,8 @@ export interface TestGateway {
   /** Runs the worker's cron entry once. */
   scheduled(): Promise<void>;
   fetch(path: string, init?: RequestInit & { host?: string }): Promise<Response>;
+  /** Like fetch, but answers as soon as the response's headers are there (its body still streams). */
+  fetchHeaders(path: string, init?: RequestInit): Promise<Response>;
   /** Console lines the filters and the gateway wrote. */
   logs: string[];
 }
@@ -40,7 +42,7 @@ export function gatewayFor(yaml: string, bindings: Record<string, unknown> = {},
     filters: catalog,
     filtersDir: "build/filters",
   });
-  const worker = factory({ config, modules });
+  const worker = factory({ config, modules, bufferSwitch });
   const logs: string[] = [];
   return {
     logs,
@@ -57,6 +59,13 @@ export function gatewayFor(yaml: string, bindings: Record<string, unknown> = {},
       const text = await response.clone().arrayBuffer();
       await waitOnExecutionContext(ctx);
       void text;
+      return response;
+    },
+    async fetchHeaders(path, init = {}) {
+      const ctx = createExecutionContext();
+      captureConsole(logs);
+      const response = await worker.fetch!(new Request(`http://gateway.test${path}`, init) as any, bindings, ctx);
+      void waitOnExecutionContext(ctx);
       return response;
     },
   };

@@ -62,3 +62,11 @@ modules["adversarial-headers"] = adversarialHeaders;
 // Adds trailers at end of stream (test/workers/trailers.test.ts).
 import endOfStreamTrailers from "../../../build/guests/end-of-stream-trailers.wasm";
 modules["end-of-stream-trailers"] = endOfStreamTrailers;
+// The buffer switch the build bundles beside the filters (abi/buffer-switch-module.ts).
+import bufferSwitchModule from "../../../build/runtime/buffer-switch.wasm";
+export const bufferSwitch: WebAssembly.Module = bufferSwitchModule;
+// Traps when re-entered while its body read is suspended (test/workers/deferred-bodies.test.ts).
+import deferredBodyGuard from "../../../build/guests/deferred-body-guard.wasm";
+modules["deferred-body-guard"] = deferredBodyGuard;
+import oddBufferSignature from "../../../build/guests/odd-buffer-signature.wasm";
+modules["odd-buffer-signature"] = oddBufferSignature;
