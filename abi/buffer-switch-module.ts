@@ -54,7 +54,7 @@ function switchBody(immediate: number, suspending: number): number[] {
 }
 
 /** Encodes the switch module. */
-export function bufferSwitchModuleBytes(): Uint8Array {
+export function bufferSwitchModuleBytes(): Uint8Array<ArrayBuffer> {
   const type = [0x60, ...unsigned(PARAMS), ...new Array<number>(PARAMS).fill(I32), 0x01, I32];
   const imports = SWITCHED_HOST_CALLS.flatMap((call) => [
     [...name(SWITCH_IMPORT_MODULE), ...name(call), 0x00, 0x00],

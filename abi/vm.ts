@@ -55,6 +55,11 @@ export interface CallOptions {
 
 const START_FUEL_FACTOR = 10n;
 
+/** JSPI (`WebAssembly.Suspending`, `promising`): in every workerd we support, but a runtime without it still runs filters. */
+function jspiAvailable(): boolean {
+  return typeof WebAssembly.Suspending === "function" && typeof WebAssembly.promising === "function";
+}
+
 /** A guest export the host calls. */
 export type GuestCallback = (...args: number[]) => number | undefined;
 
@@ -177,7 +182,7 @@ export class Vm {
    */
   #instantiateModule(module: WebAssembly.Module, imports: WebAssembly.Imports, switchModule: WebAssembly.Module | null): WebAssembly.Instance {
     this.#readsBodies = importsSwitchedCalls(module);
-    if (switchModule === null || !this.#readsBodies) return new WebAssembly.Instance(module, imports);
+    if (switchModule === null || !this.#readsBodies || !jspiAvailable()) return new WebAssembly.Instance(module, imports);
     const bufferSwitch = new BufferSwitch(switchModule, switchedCalls(this));
     try {
       const instance = new WebAssembly.Instance(module, { ...imports, env: { ...imports.env, ...bufferSwitch.imports } });

@@ -11,7 +11,7 @@ import type { BundledWorker } from "./workerd.ts";
 
 /** Replaces the entry's export with one that can loop requests through the gateway. */
 const LOOP_EXPORT = `
-const inner = $FACTORY({ config, modules, filters });
+const inner = $FACTORY($BUNDLE);
 const UPSTREAM_HEADERS = [["content-type", "text/plain"], ["date", "Mon, 07 Dec 2026 04:00:00 GMT"], ["connection", "keep-alive"], ["keep-alive", "timeout=5"], ["content-length", "20"]];
 export default {
   async fetch(request, env, ctx) {
@@ -39,9 +39,9 @@ export async function loopGateway(root: string, name: string, config: string, fi
   await build({ config, filters, filtersExplicit: true, out });
   const entryFile = join(out, "entry.js");
   const entry = await readFile(entryFile, "utf8");
-  const factory = /export default (\w+)\(\{ config, modules, filters \}\);/.exec(entry);
+  const factory = /export default (\w+)\((\{ config, modules, filters(?:, bufferSwitch)? \})\);/.exec(entry);
   if (!factory) throw new Error(`${entryFile}: no export to replace`);
-  await writeFile(entryFile, entry.replace(factory[0], LOOP_EXPORT.replace("$FACTORY", factory[1])));
+  await writeFile(entryFile, entry.replace(factory[0], LOOP_EXPORT.replace("$FACTORY", factory[1]).replace("$BUNDLE", factory[2])));
   const modules = await bundleWithWrangler(out);
   const capnp = join(out, "workerd.capnp");
   const stateDir = join(out, "state");
