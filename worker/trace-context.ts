@@ -17,6 +17,24 @@ export interface TraceContext {
  * The trace of a request with `traceparent` (null: none), continued or new. `requestId` (32
  * random hex digits) gives the gateway's span id, so the common case draws no new randomness.
  */
+/** 16 random hex digits: a new span id. */
+function newSpanId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(8));
+  let hex = "";
+  for (const byte of bytes) hex += byte.toString(16).padStart(2, "0");
+  return hex === "0".repeat(16) ? newSpanId() : hex;
+}
+
+/**
+ * The `traceparent` of a callout: a child span of `parent` (the request's traceparent as the
+ * upstream gets it), or the root span of a new trace when there is no request (null).
+ */
+export function calloutTraceparent(parent: string | null): string {
+  const match = parent === null ? null : TRACEPARENT.exec(parent);
+  if (match === null) return `00-${crypto.randomUUID().replaceAll("-", "")}-${newSpanId()}-01`;
+  return `00-${match[1]}-${newSpanId()}-${match[3]}`;
+}
+
 export function traceContext(traceparent: string | null, requestId: string): TraceContext {
   const match = traceparent === null ? null : TRACEPARENT.exec(traceparent.trim());
   const continued = match !== null && match[1] !== ZERO_TRACE && match[2] !== "0".repeat(16);
