@@ -12,7 +12,7 @@ let cli: BackgroundCli;
 let url: string;
 
 beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), "pww-expect-"));
+  work = await mkdtemp(join(tmpdir(), "pww-proxying-"));
   upstream = await startEchoUpstream({ port: 0 });
   await mkdir(join(work, "filters"), { recursive: true });
   await writeFile(
@@ -71,6 +71,42 @@ describe("uploads with Expect: 100-continue (curl's way for bodies over 1 MB)", 
       const echo = JSON.parse(answer.text) as Echo;
       expect(echo.body.length).toBe(body.length);
       expect(echo.headers.expect).toBeUndefined();
+    }, 60_000);
+  }
+});
+
+/** A GET with headers Node's fetch would not send as given (Host). */
+function get(target: string, headers: Record<string, string>): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(target, { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString() }));
+    });
+    req.on("error", reject);
+    req.setTimeout(30_000, () => req.destroy(new Error("no answer within 30 s")));
+    req.end();
+  });
+}
+
+describe("what the upstream learns about the client under serve", () => {
+  for (const route of ["/plain", "/filtered"]) {
+    it(`gets the connection's address, the listening port and a traceparent, and the request leaves one access-log line (${route})`, async () => {
+      const port = new URL(url).port;
+      // A forged CF-Connecting-IP and a Host naming another port change nothing.
+      const answer = await get(`${url}${route}/x`, { host: "gateway.example:1234", "cf-connecting-ip": "203.0.113.9" });
+      expect(answer.status, answer.text.slice(0, 300)).toBe(200);
+      const echo = JSON.parse(answer.text) as Echo;
+      expect(echo.headers["x-forwarded-for"]).toBe("127.0.0.1");
+      expect(echo.headers["x-real-ip"]).toBe("127.0.0.1");
+      expect(echo.headers["x-forwarded-port"]).toBe(port);
+      expect(echo.headers["x-forwarded-host"]).toBe("gateway.example");
+      expect(echo.headers.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+      const requestId = answer.headers["x-kong-request-id"] as string;
+      const traceId = echo.headers.traceparent.slice(3, 35);
+      const [line] = await cli.waitFor(new RegExp(`^\\{"time":"[^"]+","request_id":"${requestId}".*$`, "m"), 10_000);
+      expect(JSON.parse(line)).toMatchObject({ request_id: requestId, trace_id: traceId, client_ip: "127.0.0.1", path: `${route}/x`, status: 200 });
+      expect(cli.output().split(requestId).length - 1).toBe(1);
     }, 60_000);
   }
 });
