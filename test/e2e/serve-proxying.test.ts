@@ -110,3 +110,27 @@ describe("what the upstream learns about the client under serve", () => {
     }, 60_000);
   }
 });
+
+describe("a client that goes away under serve", () => {
+  for (const route of ["/plain", "/filtered"]) {
+    it(`while the response streams leaves its access-log line and no error (${route})`, async () => {
+      const requestId = await new Promise<string>((resolve, reject) => {
+        const req = request(`${url}${route}/drip/20/100`, (res) => {
+          res.once("data", () => {
+            req.destroy();
+            resolve(res.headers["x-kong-request-id"] as string);
+          });
+        });
+        req.on("error", () => {});
+        req.setTimeout(30_000, () => reject(new Error("no first chunk within 30 s")));
+        req.end();
+      });
+      await cli.waitFor(new RegExp(`"request_id":"${requestId}"`), 10_000);
+      // The upstream would have dripped for 2 s more: give the gateway the time to notice.
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      const lines = cli.output().split("\n").filter((line) => line.includes(requestId));
+      expect(lines).toHaveLength(1);
+      expect(cli.output()).not.toMatch(/\[error\]|uncaught|exception/i);
+    }, 60_000);
+  }
+});
