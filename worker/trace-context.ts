@@ -1,6 +1,7 @@
 /**
  * W3C trace context (`traceparent`): the gateway is a hop of the client's trace, or starts one.
- * The upstream gets the trace id it came with (or a new one) and the gateway's own span id.
+ * The upstream gets the trace id it came with (or a new one) and the gateway's own span id; each
+ * callout a filter makes gets the same trace id and a span id of its own.
  * @module
  */
 
@@ -13,10 +14,6 @@ export interface TraceContext {
   traceparent: string;
 }
 
-/**
- * The trace of a request with `traceparent` (null: none), continued or new. `requestId` (32
- * random hex digits) gives the gateway's span id, so the common case draws no new randomness.
- */
 /** 16 random hex digits: a new span id. */
 function newSpanId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(8));
@@ -35,6 +32,10 @@ export function calloutTraceparent(parent: string | null): string {
   return `00-${match[1]}-${newSpanId()}-${match[3]}`;
 }
 
+/**
+ * The trace of a request with `traceparent` (null: none), continued or new. `requestId` (32
+ * random hex digits) gives the gateway's span id, so the common case draws no new randomness.
+ */
 export function traceContext(traceparent: string | null, requestId: string): TraceContext {
   const match = traceparent === null ? null : TRACEPARENT.exec(traceparent.trim());
   const continued = match !== null && match[1] !== ZERO_TRACE && match[2] !== "0".repeat(16);
