@@ -1,5 +1,8 @@
 import { defineConfig } from "vitest/config";
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { quietRuntimeTeardown } from "./test/setup/runtime-noise.ts";
+
+quietRuntimeTeardown();
 
 export default defineConfig({
   test: {
@@ -7,6 +10,9 @@ export default defineConfig({
     // prints those through the console it bound at load (metering/binaryen-output.ts captures
     // them outside vitest, whose console it cannot reach).
     onConsoleLog: (log: string) => !log.includes("[wasm-validator error"),
+    // What a passing test logged (filters' info lines, the errors a failure test provokes on
+    // purpose) stays out of the output; a failing test's logs are printed with its failure.
+    silent: "passed-only",
     projects: [
       {
         test: {

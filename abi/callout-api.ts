@@ -3,6 +3,7 @@
  * who checks the target and sends the request. The gateway decides which targets exist.
  * @module
  */
+import type { HttpExchange } from "./exchange.ts";
 import type { HeaderPair } from "./pairs.ts";
 import type { Status } from "./types.ts";
 
@@ -32,7 +33,9 @@ export type CalloutResult =
 export interface CalloutHost {
   /**
    * Sends a callout. Answers a Status synchronously when the request is refused (an unknown or
-   * forbidden target: BadArgument), else a promise of its result.
+   * forbidden target: BadArgument), else a promise of its result. `from` is the request whose
+   * stream made the call (null for a root context's call, e.g. from `on_tick`), so the callout
+   * can carry that request's trace.
    */
-  send(request: CalloutRequest): Status | Promise<CalloutResult>;
+  send(request: CalloutRequest, from: HttpExchange | null): Status | Promise<CalloutResult>;
 }

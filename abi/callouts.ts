@@ -16,7 +16,7 @@ export function dispatchHttpCall(vm: Vm, request: CalloutRequest): { status: Sta
   if (context === null) return { status: Status.BadArgument, token: 0 };
   if (vm.callouts === null) return { status: Status.BadArgument, token: 0 };
   const root = context.kind === "root" ? context : context.root;
-  const sent = vm.callouts.send(request);
+  const sent = vm.callouts.send(request, context.kind === "stream" ? context.exchange : null);
   if (typeof sent === "number") return { status: sent, token: 0 };
   const token = vm.newCalloutToken();
   const stream = context.kind === "stream" ? context : null;

@@ -183,12 +183,15 @@ export async function runOffline(run: OfflineRun): Promise<OfflineResult> {
   return result;
 }
 
+/** The trace an offline request belongs to (W3C's example ids), so its callouts show one. */
+const OFFLINE_TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
 /** The request's way through the chain of one plugin, as the gateway's proxy takes it. */
 async function throughChain(run: OfflineRun, plugin: Plugin, result: OfflineResult): Promise<void> {
   const { request } = run;
   const route = { id: "offline-route", name: "offline" } as RouteConfig;
   const service = { id: "offline-service", name: "upstream" } as ServiceConfig;
-  const properties = new RequestProperties({ requestId: "offline-request", receivedAt: Date.now(), protocol: "HTTP/1.1", clientAddress: "127.0.0.1", route, service });
+  const properties = new RequestProperties({ requestId: "offline-request", receivedAt: Date.now(), protocol: "HTTP/1.1", clientAddress: "127.0.0.1", traceparent: OFFLINE_TRACEPARENT, route, service });
   const authority = request.authority ?? "localhost";
   const exchange = new HttpExchange(
     new HeaderMap([[":authority", authority], [":path", request.path], [":method", request.method.toUpperCase()], [":scheme", "http"], ...request.headers]),

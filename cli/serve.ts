@@ -40,9 +40,11 @@ export async function startServer(options: RunOptions): Promise<RunningServer> {
   const modules = await bundleWithWrangler(outDir);
   const capnp = join(outDir, "workerd.capnp");
   const isolates = options.isolates ?? 1;
-  // Port 0 lets each socket pick its own free port; otherwise isolates take consecutive ports.
-  const addresses = Array.from({ length: isolates }, (_, index) => listenAddress(options.ip, options.port === 0 ? 0 : options.port + index));
-  if (options.port !== 0) for (let index = 0; index < isolates; index++) await ensurePortFree(options.ip, options.port + index);
+  // Isolates take consecutive ports, or with port 0 free ones picked here: each isolate is told
+  // its port (X-Forwarded-Port), so it must be known before workerd starts.
+  const ports = options.port === 0 ? await freePorts(options.ip, isolates) : Array.from({ length: isolates }, (_, index) => options.port + index);
+  if (options.port !== 0) for (const port of ports) await ensurePortFree(options.ip, port);
+  const addresses = ports.map((port) => listenAddress(options.ip, port));
   const stateDir = join(outDir, "state");
   await mkdir(stateDir, { recursive: true });
   const upstreams = preserveHostUpstreams(config);
@@ -53,9 +55,9 @@ export async function startServer(options: RunOptions): Promise<RunningServer> {
 
   const args = ["serve", capnp, `--control-fd=${CONTROL_FD}`, ...(options.verbose ? ["--verbose"] : [])];
   const workerd = startChild(workerdBinary(), args, { stdio: ["inherit", "inherit", "inherit", "pipe"] });
-  const ports = await listeningPorts(workerd, workerd.stdio[CONTROL_FD] as Readable, isolates);
+  const listening = await listeningPorts(workerd, workerd.stdio[CONTROL_FD] as Readable, isolates);
   const host = options.ip.includes(":") ? `[${options.ip}]` : options.ip;
-  const urls = ports.map((port) => `http://${host}:${port}`);
+  const urls = listening.map((port) => `http://${host}:${port}`);
   await startPlugins(urls[0]);
   return { url: urls[0], urls, exited: workerd.exited, stop: workerd.stop };
 }
@@ -93,6 +95,24 @@ function ensurePortFree(ip: string, port: number): Promise<void> {
     });
     probe.listen(port, ip, () => probe.close(() => resolve()));
   });
+}
+
+/** `count` distinct ports free on `ip` now (the system picks them; workerd takes them next). */
+async function freePorts(ip: string, count: number): Promise<number[]> {
+  const probes = Array.from({ length: count }, () => createServer());
+  try {
+    return await Promise.all(
+      probes.map(
+        (probe) =>
+          new Promise<number>((resolve, reject) => {
+            probe.once("error", (error: Error) => reject(new CliError(`cannot listen on ${ip}: ${error.message}`)));
+            probe.listen(0, ip, () => resolve((probe.address() as { port: number }).port));
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(probes.map((probe) => new Promise((resolve) => (probe.listening ? probe.close(resolve) : resolve(undefined)))));
+  }
 }
 
 /**

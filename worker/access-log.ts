@@ -6,6 +6,9 @@
  * @module
  */
 
+import { clientAddress } from "./client-address.ts";
+import type { FilterTiming } from "./filter-timing.ts";
+
 export const ACCESS_LOG_FIELDS = [
   "time",
   "request_id",
@@ -41,7 +44,8 @@ export interface RequestFacts {
   receivedAt: number;
   route: string | null;
   service: string | null;
-  filters: string[];
+  /** Each planned filter's time and outcome, in chain order; null when nobody reads them. */
+  filters: FilterTiming[] | null;
 }
 
 function contentLength(headers: Headers): number | null {
@@ -61,12 +65,12 @@ export function accessLogLine(fields: readonly AccessLogField[], request: Reques
     time: new Date(facts.receivedAt).toISOString(),
     request_id: facts.requestId,
     trace_id: facts.traceId,
-    client_ip: request.headers.get("cf-connecting-ip"),
+    client_ip: clientAddress(request),
     method: request.method,
     path: url.pathname + url.search,
     route: facts.route,
     service: facts.service,
-    filters: facts.filters,
+    filters: facts.filters ?? [],
     status: response.status,
     upstream_status: proxied ? response.status : null,
     // Kong's three: the whole request, the gateway's own share, the upstream's.

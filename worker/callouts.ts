@@ -5,10 +5,13 @@
  * @module
  */
 import type { CalloutHost, CalloutRequest, CalloutResult } from "../abi/callout-api.ts";
+import type { HttpExchange } from "../abi/exchange.ts";
 import type { HeaderPair } from "../abi/pairs.ts";
 import { Status } from "../abi/types.ts";
 import type { FilterEntry, GatewayConfig } from "../config/model.ts";
+import { RequestProperties } from "./properties.ts";
 import { serviceOrigin } from "./service-origin.ts";
+import { calloutTraceparent } from "./trace-context.ts";
 
 /** The longest a callout may take when the filter gives no timeout (or a longer one). */
 export const DEFAULT_CALLOUT_TIMEOUT_MS = 60_000;
@@ -31,7 +34,7 @@ const NO_BODY_METHODS = new Set(["GET", "HEAD"]);
 
 export function calloutHost(config: GatewayConfig, entry: FilterEntry, maxTimeoutMs = DEFAULT_CALLOUT_TIMEOUT_MS): CalloutHost {
   return {
-    send(request: CalloutRequest): Status | Promise<CalloutResult> {
+    send(request: CalloutRequest, from: HttpExchange | null): Status | Promise<CalloutResult> {
       const origin = calloutOrigin(config, entry, request);
       if (origin === null) return Status.BadArgument;
       const method = (headerValue(request.headers, ":method") ?? "GET").toUpperCase();
@@ -51,10 +54,25 @@ export function calloutHost(config: GatewayConfig, entry: FilterEntry, maxTimeou
           return Status.BadArgument;
         }
       }
+      addCalloutTrace(headers, from);
       const timeoutMs = request.timeoutMs > 0 ? Math.min(request.timeoutMs, maxTimeoutMs) : maxTimeoutMs;
       return send(url, method, headers, NO_BODY_METHODS.has(method) ? null : request.body, timeoutMs);
     },
   };
+}
+
+/**
+ * A callout is a span of the request that made it: the request's trace id and flags with a new
+ * span id, and the request's `tracestate`. A filter that sets its own `traceparent` keeps it; a
+ * callout outside any request (`on_tick`) starts a trace of its own.
+ */
+function addCalloutTrace(headers: Headers, from: HttpExchange | null): void {
+  if (headers.has("traceparent")) return;
+  const properties = from?.properties;
+  const parent = properties instanceof RequestProperties ? properties.facts.traceparent : null;
+  headers.set("traceparent", calloutTraceparent(parent));
+  const tracestate = parent === null ? null : from!.requestHeaders.get("tracestate");
+  if (tracestate && !headers.has("tracestate")) headers.set("tracestate", tracestate);
 }
 
 async function send(url: URL, method: string, headers: Headers, body: Uint8Array | null, timeoutMs: number): Promise<CalloutResult> {

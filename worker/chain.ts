@@ -12,11 +12,14 @@ import { andThen, type MaybePromise } from "../abi/maybe-async.ts";
 import type { HttpStream } from "../abi/stream.ts";
 import { Action } from "../abi/types.ts";
 import type { FailurePolicy } from "../config/model.ts";
+import type { FilterTiming } from "./filter-timing.ts";
 
 /** A plugin of the chain with the policy that applies when it fails. */
 export interface ChainPlugin {
   plugin: Plugin;
   failurePolicy: FailurePolicy;
+  /** Where this plugin's time and outcome go; null (or absent) when nobody reads them. */
+  timing?: FilterTiming | null;
 }
 
 export type PhaseOutcome =
@@ -118,7 +121,9 @@ export class ChainRun {
   finish(): void | Promise<unknown> {
     let waiting: Promise<unknown>[] | null = null;
     for (const member of this.#members) {
-      const finished = member.stream?.finish();
+      const stream = member.stream;
+      const timing = member.chain.timing;
+      const finished = timing && stream ? timing.measure(() => stream.finish()) : stream?.finish();
       if (finished instanceof Promise) (waiting ??= []).push(finished);
     }
     if (waiting) return Promise.all(waiting);
@@ -168,45 +173,76 @@ export class ChainRun {
     const stream = member.stream!;
     const stateFailure = stream.effects.stateFailure;
     if (stateFailure !== null) return this.#stateFailed(member, stateFailure);
-    if (stream.effects.closeRequested) return { kind: "closed", filter: stream.vm.filter };
+    const timing = member.chain.timing;
+    if (stream.effects.closeRequested) {
+      timing?.ended("closed");
+      return { kind: "closed", filter: stream.vm.filter };
+    }
     const local = stream.effects.takeLocalResponse();
-    if (local) return { kind: "local_response", response: local };
-    if (action === Action.Continue || stream.effects.takeContinue(direction)) return CONTINUE;
+    if (local) {
+      timing?.ended("local_response");
+      return { kind: "local_response", response: local };
+    }
+    if (action === Action.Continue || stream.effects.takeContinue(direction)) {
+      timing?.continued();
+      return CONTINUE;
+    }
+    timing?.paused();
     return PAUSED;
   }
 
   /** Waits until a paused stream is resumed, answers locally, fails or times out. */
   async #waitForResume(member: Member, direction: Direction): Promise<PhaseOutcome> {
     const stream = member.stream!;
+    const timing = member.chain.timing;
+    const start = timing ? performance.now() : 0;
     const resumed: ResumeOutcome = await stream.waitForResume(direction, this.#pauseTimeoutMs);
+    timing?.add(start);
     if (resumed.kind === "continue") return CONTINUE;
-    if (resumed.kind === "local_response") return resumed;
-    if (stream.vm.failure === null) return { kind: "timed_out", filter: stream.vm.filter, ms: this.#pauseTimeoutMs };
+    if (resumed.kind === "local_response") {
+      timing?.ended("local_response");
+      return resumed;
+    }
+    if (stream.vm.failure === null) {
+      timing?.ended("timed_out");
+      return { kind: "timed_out", filter: stream.vm.filter, ms: this.#pauseTimeoutMs };
+    }
     if (member.chain.failurePolicy === "fail_open") {
+      timing?.ended("failed_open");
       member.skipped = true;
       return CONTINUE;
     }
+    timing?.ended("failed");
     return { kind: "failed", failure: stream.vm.failure };
   }
 
   /** A global state call failed during the callback: the plugin's failure_policy decides. */
   #stateFailed(member: Member, reason: string): PhaseOutcome {
     if (member.chain.failurePolicy === "fail_open") {
+      member.chain.timing?.ended("failed_open");
       member.skipped = true;
       return CONTINUE;
     }
+    member.chain.timing?.ended("failed");
     const name = member.chain.plugin.settings.name;
     return { kind: "failed", failure: new VmFailure("state", name, "global state", reason) };
   }
 
   /** Runs guest code of one member, applying its failure policy. */
   #guard(member: Member, run: () => MaybePromise<Action>): MaybePromise<Action | StopOutcome> {
+    const timing = member.chain.timing;
+    return timing ? timing.measure(() => this.#guarded(member, run)) : this.#guarded(member, run);
+  }
+
+  #guarded(member: Member, run: () => MaybePromise<Action>): MaybePromise<Action | StopOutcome> {
     const failed = (error: unknown): Action | StopOutcome => {
       const failure = error instanceof VmFailure ? error : new VmFailure("runtime", member.chain.plugin.settings.name, "host", error);
       if (member.chain.failurePolicy === "fail_open") {
+        member.chain.timing?.ended("failed_open");
         member.skipped = true;
         return Action.Continue;
       }
+      member.chain.timing?.ended("failed");
       return { kind: "failed", failure };
     };
     try {

@@ -15,6 +15,8 @@ import { LogLevel } from "../abi/types.ts";
 import type { ChainPlugin } from "./chain.ts";
 import { accessLogLine, type RequestFacts } from "./access-log.ts";
 import { httpsRequired, kongError } from "./kong-errors.ts";
+import { FilterTiming } from "./filter-timing.ts";
+import { withServerTiming } from "./server-timing.ts";
 import { traceContext } from "./trace-context.ts";
 import { DEFAULT_OPTIONS, type GatewayOptions } from "./options.ts";
 import { PluginPool, type PluginSlot } from "./plugin-pool.ts";
@@ -159,18 +161,24 @@ export class Gateway {
     }
   }
 
-  /** Serves one request and writes its access-log line (unless the log is off). */
+  /**
+   * Serves one request and writes its access-log line and `Server-Timing` header (each when on;
+   * with both off no filter time is measured).
+   */
   handle(request: Request, context: RequestContext): Promise<Response> {
     const requestId = newRequestId();
     const trace = traceContext(request.headers.get("traceparent"), requestId);
-    const facts: RequestFacts = { requestId, traceId: trace.traceId, receivedAt: Date.now(), route: null, service: null, filters: [] };
+    const fields = this.#options.accessLog;
+    const serverTiming = this.#options.serverTiming;
+    const timed = fields !== null || serverTiming;
+    const facts: RequestFacts = { requestId, traceId: trace.traceId, receivedAt: Date.now(), route: null, service: null, filters: timed ? [] : null };
     const url = new URL(request.url);
     const served = this.#serve(request, url, context, facts, trace.traceparent);
-    const fields = this.#options.accessLog;
-    if (fields === null) return served;
+    if (!timed) return served;
     return served.then((response) => {
-      console.log(accessLogLine(fields, request, url, response, facts));
-      return response;
+      const answer = serverTiming ? withServerTiming(response, facts.filters!) : response;
+      if (fields !== null) console.log(accessLogLine(fields, request, url, answer, facts));
+      return answer;
     });
   }
 
@@ -196,12 +204,16 @@ export class Gateway {
     for (const { key, entry } of this.#plans[match.routeIndex]) {
       const got = this.#pool.get(key, entry);
       const slot = got instanceof Promise ? await got : got;
-      facts.filters.push(entry.name);
+      const timing = facts.filters === null ? null : new FilterTiming(entry.name);
+      if (timing !== null) facts.filters!.push(timing);
       if (slot.ok) {
-        plugins.push({ plugin: slot.plugin, failurePolicy: entry.failurePolicy });
+        plugins.push({ plugin: slot.plugin, failurePolicy: entry.failurePolicy, timing });
       } else if (entry.failurePolicy === "fail_closed") {
+        timing?.ended("failed");
         this.#log(entry.name, `request ${requestId} failed: ${slot.failure.message}`);
         return kongError("filterFailure", requestId, receivedAt);
+      } else {
+        timing?.ended("failed_open");
       }
     }
     const routed = {

@@ -7,6 +7,7 @@ import type { LogLevel } from "../abi/types.ts";
 import { accessLogFields, type AccessLogField } from "./access-log.ts";
 import { parseLogLevel } from "./console-host.ts";
 import { ISOLATE_MEMORY_BUDGET } from "./isolate-memory.ts";
+import { serverTimingOn } from "./server-timing.ts";
 
 export interface GatewayOptions {
   /** How long a paused stream may wait for a continue before the request fails (504). */
@@ -24,6 +25,10 @@ export interface GatewayOptions {
   logLevel: LogLevel;
   /** The access log's fields, or null when it is off (`PROXY_WASM_ACCESS_LOG`). */
   accessLog: AccessLogField[] | null;
+  /** Whether responses carry `Server-Timing` with each filter's time (`PROXY_WASM_SERVER_TIMING`). */
+  serverTiming: boolean;
+  /** The port this isolate listens on, which `serve` passes (`PROXY_WASM_LISTEN_PORT`); null elsewhere. */
+  listenPort: string | null;
   /** The longest one global state call may take before the guest hears it failed. */
   stateTimeoutMs: number;
   /** Durable Objects per VM id that global shared data and queues are spread over. */
@@ -47,6 +52,8 @@ export interface GatewayOptionBindings {
   PROXY_WASM_FUEL_BUDGET?: string;
   PROXY_WASM_STATE_TIMEOUT_MS?: string;
   PROXY_WASM_ACCESS_LOG?: string;
+  PROXY_WASM_SERVER_TIMING?: string;
+  PROXY_WASM_LISTEN_PORT?: string;
   PROXY_WASM_STATE_SHARDS?: string;
   PROXY_WASM_STATE_CACHE_MS?: string;
 }
@@ -60,6 +67,8 @@ export const DEFAULT_OPTIONS: GatewayOptions = {
   fuelBudget: Number(DEFAULT_FUEL_BUDGET),
   logLevel: parseLogLevel(undefined),
   accessLog: accessLogFields(undefined),
+  serverTiming: false,
+  listenPort: null,
   stateTimeoutMs: 1000,
   stateShards: 16,
   stateCacheMs: 1000,
@@ -77,6 +86,10 @@ function positive(value: string | undefined, fallback: number): number {
   return value !== undefined && Number.isFinite(parsed) && parsed > 0 ? parsed : fallback;
 }
 
+function portNumber(value: string | undefined): string | null {
+  return value !== undefined && /^\d{1,5}$/.test(value) ? value : null;
+}
+
 export function optionsFromBindings(env: GatewayOptionBindings | undefined): GatewayOptions {
   return {
     pauseTimeoutMs: positive(env?.PROXY_WASM_PAUSE_TIMEOUT_MS, DEFAULT_OPTIONS.pauseTimeoutMs),
@@ -87,6 +100,8 @@ export function optionsFromBindings(env: GatewayOptionBindings | undefined): Gat
     fuelBudget: positive(env?.PROXY_WASM_FUEL_BUDGET, DEFAULT_OPTIONS.fuelBudget),
     logLevel: parseLogLevel(env?.PROXY_WASM_LOG_LEVEL),
     accessLog: accessLogFields(env?.PROXY_WASM_ACCESS_LOG),
+    serverTiming: serverTimingOn(env?.PROXY_WASM_SERVER_TIMING),
+    listenPort: portNumber(env?.PROXY_WASM_LISTEN_PORT),
     stateTimeoutMs: positive(env?.PROXY_WASM_STATE_TIMEOUT_MS, DEFAULT_OPTIONS.stateTimeoutMs),
     stateShards: Math.floor(positive(env?.PROXY_WASM_STATE_SHARDS, DEFAULT_OPTIONS.stateShards)),
     stateCacheMs: nonNegative(env?.PROXY_WASM_STATE_CACHE_MS, DEFAULT_OPTIONS.stateCacheMs),

@@ -15,6 +15,8 @@ export interface RequestFacts {
   receivedAt: number;
   protocol: string;
   clientAddress: string | null;
+  /** The `traceparent` the upstream gets: callouts of the request continue its trace. */
+  traceparent: string;
   route: RouteConfig;
   service: ServiceConfig | null;
 }

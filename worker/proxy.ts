@@ -14,6 +14,7 @@ import { HeaderMap } from "../abi/header-map.ts";
 import type { RouteConfig, ServiceConfig } from "../config/model.ts";
 import { escapePath, normalizePath } from "../config/path-normalize.ts";
 import { upstreamPath } from "../config/upstream-path.ts";
+import { clientAddress } from "./client-address.ts";
 import { BodyStopped, deferredBody, filterDeferredBody, filteredBody, filterWholeBody, wholeBodyLength } from "./body-filter.ts";
 import { ChainRun, type ChainPlugin, type StopOutcome } from "./chain.ts";
 import { forwardedHeaders, requestHeaderMap, responseHeaderMap, statusOf, toHeaders } from "./header-maps.ts";
@@ -183,7 +184,7 @@ function proxiedResponseHeaders(upstream: Response, routed: RoutedRequest, upstr
 export async function passthrough(routed: RoutedRequest): Promise<Response> {
   const { request, url } = routed;
   const headers = forwardedHeaders(request.headers);
-  addUpstreamHeaders(headers, request, url, routed.requestId, routed.route.stripPath ? routed.matchedPath : null, routed.traceparent);
+  addUpstreamHeaders(headers, routed);
   const upstreamStart = Date.now();
   let upstream: Response;
   const target = upstreamTarget(routed);
@@ -209,7 +210,8 @@ export async function proxy(routed: RoutedRequest): Promise<Response> {
     requestId,
     receivedAt,
     protocol: "HTTP/1.1",
-    clientAddress: request.headers.get("cf-connecting-ip"),
+    clientAddress: clientAddress(request),
+    traceparent: routed.traceparent,
     route: routed.route,
     service: routed.service,
   };
@@ -223,7 +225,7 @@ export async function proxy(routed: RoutedRequest): Promise<Response> {
     if (requestOutcome.kind !== "continue") return flight.fail(requestOutcome, "request");
 
     const headers = toHeaders(exchange.requestHeaders);
-    addUpstreamHeaders(headers, request, url, requestId, routed.route.stripPath ? routed.matchedPath : null, routed.traceparent);
+    addUpstreamHeaders(headers, routed);
     let body: ReadableStream<Uint8Array> | Uint8Array | null = request.body;
     let bodyAbort: AbortController | null = null;
     const stop: { body: BodyStopped | null } = { body: null };

@@ -1,6 +1,7 @@
 /**
  * W3C trace context (`traceparent`): the gateway is a hop of the client's trace, or starts one.
- * The upstream gets the trace id it came with (or a new one) and the gateway's own span id.
+ * The upstream gets the trace id it came with (or a new one) and the gateway's own span id; each
+ * callout a filter makes gets the same trace id and a span id of its own.
  * @module
  */
 
@@ -11,6 +12,24 @@ export interface TraceContext {
   traceId: string;
   /** The `traceparent` to send on: this hop's span, the incoming flags (sampled when new). */
   traceparent: string;
+}
+
+/** 16 random hex digits: a new span id. */
+function newSpanId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(8));
+  let hex = "";
+  for (const byte of bytes) hex += byte.toString(16).padStart(2, "0");
+  return hex === "0".repeat(16) ? newSpanId() : hex;
+}
+
+/**
+ * The `traceparent` of a callout: a child span of `parent` (the request's traceparent as the
+ * upstream gets it), or the root span of a new trace when there is no request (null).
+ */
+export function calloutTraceparent(parent: string | null): string {
+  const match = parent === null ? null : TRACEPARENT.exec(parent);
+  if (match === null) return `00-${crypto.randomUUID().replaceAll("-", "")}-${newSpanId()}-01`;
+  return `00-${match[1]}-${newSpanId()}-${match[3]}`;
 }
 
 /**

@@ -3,14 +3,18 @@
  * `X-Kong-Request-Id`, `Via` (kong-wasm-reference.md §2).
  * @module
  */
+import { clientAddress, forwardedPort } from "./client-address.ts";
 import { SERVER } from "./identity.ts";
+import type { RoutedRequest } from "./proxy.ts";
 
-export function addUpstreamHeaders(headers: Headers, request: Request, url: URL, requestId: string, forwardedPrefix: string | null, traceparent: string): void {
+export function addUpstreamHeaders(headers: Headers, routed: RoutedRequest): void {
+  const { request, url, requestId, traceparent } = routed;
+  const forwardedPrefix = routed.route.stripPath ? routed.matchedPath : null;
   // `Expect: 100-continue` is between the client and us (workerd answers it when the body is
   // read), as nginx keeps it from Kong's upstreams: forwarded, the upstream's interim 100 came
   // back as if it were the response.
   headers.delete("expect");
-  const client = request.headers.get("cf-connecting-ip");
+  const client = clientAddress(request);
   if (client !== null) {
     const earlier = request.headers.get("x-forwarded-for");
     headers.set("x-forwarded-for", earlier ? `${earlier}, ${client}` : client);
@@ -19,7 +23,7 @@ export function addUpstreamHeaders(headers: Headers, request: Request, url: URL,
   const scheme = url.protocol.slice(0, -1);
   headers.set("x-forwarded-proto", scheme);
   headers.set("x-forwarded-host", url.hostname);
-  headers.set("x-forwarded-port", url.port || (scheme === "https" ? "443" : "80"));
+  headers.set("x-forwarded-port", forwardedPort(url, routed.options.listenPort));
   headers.set("x-forwarded-path", url.pathname);
   if (forwardedPrefix !== null && forwardedPrefix !== "/") headers.set("x-forwarded-prefix", forwardedPrefix);
   headers.set("x-kong-request-id", requestId);

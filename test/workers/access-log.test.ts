@@ -37,7 +37,7 @@ describe("the access log", () => {
       path: "/greeted/x?q=1",
       route: "greeted",
       service: "echo",
-      filters: ["greeting"],
+      filters: [{ name: "greeting", ms: expect.any(Number), outcome: "continue" }],
       status: 200,
       upstream_status: 200,
       latencies: { request: expect.any(Number), kong: expect.any(Number), proxy: expect.any(Number) },

@@ -98,5 +98,51 @@ describe("a paused chain", () => {
     const gateway = gatewayFor(config("kong"), { PROXY_WASM_PAUSE_TIMEOUT_MS: "100" });
     const response = await gateway.fetch("/protected/data", { headers: { "x-slow": "1" } });
     expect(response.status).toBe(504);
+    // The callout (300 ms) finishes inside the test: cut off by the test's end, workerd would
+    // report its connection as lost (an uncaught-exception line in the test output).
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(gateway.logs.join("\n")).not.toMatch(/callout .* failed/);
+  });
+});
+
+describe("trace context on callouts", () => {
+  /** The traceparent and tracestate of each request the worker sends, by path (a spy on the real fetch). */
+  async function traced(gateway: ReturnType<typeof gatewayFor>, path: string, headers: Record<string, string> = {}) {
+    const original = globalThis.fetch;
+    const sent: { path: string; traceparent: string | null; tracestate: string | null }[] = [];
+    globalThis.fetch = function spiedFetch(input: RequestInfo | URL, init?: RequestInit) {
+      const request = new Request(input, init);
+      sent.push({ path: new URL(request.url).pathname, traceparent: request.headers.get("traceparent"), tracestate: request.headers.get("tracestate") });
+      return original(input, init);
+    } as typeof fetch;
+    try {
+      const response = await gateway.fetch(path, { headers });
+      expect(response.status).toBe(200);
+    } finally {
+      globalThis.fetch = original;
+    }
+    return { callout: sent.find((s) => s.path.startsWith("/status/"))!, upstream: sent.find((s) => s.path === "/data")! };
+  }
+
+  it("carries the request's trace with a span of its own, and its tracestate", async () => {
+    const incoming = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    const { callout, upstream } = await traced(gatewayFor(config("kong")), "/protected/data", { traceparent: incoming, tracestate: "vendor=1" });
+    expect(callout.traceparent).toMatch(/^00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01$/);
+    expect(upstream.traceparent).toMatch(/^00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01$/);
+    const span = (traceparent: string | null) => traceparent!.slice(36, 52);
+    expect(new Set([span(incoming), span(callout.traceparent), span(upstream.traceparent)]).size).toBe(3);
+    expect(callout.tracestate).toBe("vendor=1");
+  });
+
+  it("carries the trace the gateway started when the request had none", async () => {
+    const { callout, upstream } = await traced(gatewayFor(config("kong")), "/protected/data");
+    expect(callout.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    expect(callout.traceparent!.slice(3, 35)).toBe(upstream.traceparent!.slice(3, 35));
+    expect(callout.tracestate).toBeNull();
+  });
+
+  it("keeps a traceparent the filter set on its callout", async () => {
+    const { callout } = await traced(gatewayFor(config("kong")), "/protected/data", { "x-own-trace": "1", traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01" });
+    expect(callout.traceparent).toBe("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
   });
 });

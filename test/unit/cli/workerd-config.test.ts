@@ -18,6 +18,15 @@ describe("the generated workerd config", () => {
     const capnp = renderWorkerdConfig({ modules, compatibilityDate: "2026-04-20", addresses: ["127.0.0.1:0", "127.0.0.1:0"], stateDir: null, vars: { PROXY_WASM_STATE_CACHE_MS: "0" } });
     expect(capnp.match(/\(name = "PROXY_WASM_STATE_CACHE_MS", text = "0"\)/g)).toHaveLength(2);
   });
+
+  it("tells each isolate the port it listens on (X-Forwarded-Port), and none when the port is left to workerd", () => {
+    const capnp = renderWorkerdConfig({ modules, compatibilityDate: "2026-04-20", addresses: ["127.0.0.1:8787", "[::1]:8788"], stateDir: null });
+    const [first, second] = capnp.split("const gateway1");
+    expect(first).toContain('(name = "PROXY_WASM_LISTEN_PORT", text = "8787")');
+    expect(second).toContain('(name = "PROXY_WASM_LISTEN_PORT", text = "8788")');
+    const any = renderWorkerdConfig({ modules, compatibilityDate: "2026-04-20", addresses: ["127.0.0.1:0"], stateDir: null });
+    expect(any).not.toContain("PROXY_WASM_LISTEN_PORT");
+  });
 });
 
 describe("the generated wrangler.toml", () => {
