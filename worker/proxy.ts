@@ -43,7 +43,19 @@ export interface RoutedRequest {
   traceparent: string;
   /** Keeps the request's context alive for work after the response (global state teardown). */
   waitUntil(promise: Promise<unknown>): void;
+  /**
+   * An in-app handler in place of the service (the `proxyWasm()` middleware's `next()`): it gets
+   * the request as the filters left it, without Kong's upstream headers, and its response goes
+   * through the response phases without Kong's `Via` and latency headers. Errors it throws are
+   * the app's, not a 502.
+   */
+  handler?: AppHandler;
 }
+
+/** What {@link RoutedRequest.handler} is. */
+export type AppHandler = (request: Request) => Promise<Response>;
+
+const NO_HEADERS: Record<string, string> = {};
 
 const NO_BODY_STATUSES = new Set([101, 204, 205, 304]);
 
@@ -223,7 +235,8 @@ export async function proxy(routed: RoutedRequest): Promise<Response> {
     if (requestOutcome.kind !== "continue") return flight.fail(requestOutcome, "request");
 
     const headers = toHeaders(exchange.requestHeaders);
-    addUpstreamHeaders(headers, request, url, requestId, routed.route.stripPath ? routed.matchedPath : null, routed.traceparent);
+    const { handler } = routed;
+    if (handler === undefined) addUpstreamHeaders(headers, request, url, requestId, routed.route.stripPath ? routed.matchedPath : null, routed.traceparent);
     let body: ReadableStream<Uint8Array> | Uint8Array | null = request.body;
     let bodyAbort: AbortController | null = null;
     const stop: { body: BodyStopped | null } = { body: null };
@@ -251,13 +264,19 @@ export async function proxy(routed: RoutedRequest): Promise<Response> {
         });
       }
     }
+    const method = exchange.requestHeaders.get(":method") ?? request.method;
+    if (handler !== undefined) {
+      const answer = await handler(new Request(url.origin + (exchange.requestHeaders.get(":path") ?? "/"), { method, headers, body }));
+      if (stop.body !== null) return stopped(flight, stop.body, "request");
+      return await respond(flight, answer, NO_HEADERS);
+    }
     const upstreamStart = Date.now();
     let upstream: Response;
     const target = upstreamTarget(routed);
     try {
       upstream = await fetchUpstream(
         upstreamUrl(routed, exchange.requestHeaders.get(":path") ?? "/", target.origin),
-        { method: exchange.requestHeaders.get(":method") ?? request.method, headers, body, redirect: "manual" },
+        { method, headers, body, redirect: "manual" },
         routed.service,
         bodyAbort?.signal ?? null,
         target.through,
