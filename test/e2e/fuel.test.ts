@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import wabtInit from "wabt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEchoUpstream, type EchoUpstream } from "../../examples/echo-upstream.ts";
+import { startEchoUpstream, type EchoUpstream } from "../../cli/echo-upstream.ts";
 import { REPO_ROOT, startCli, type BackgroundCli } from "./support/cli-process.ts";
 
 const GREETING = join(REPO_ROOT, "build/filters/greeting.wasm");

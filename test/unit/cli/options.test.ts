@@ -6,7 +6,7 @@ const BASE = ["build", "--config", "kong.yml"];
 
 function adminApi(argv: string[], env: NodeJS.ProcessEnv = {}): boolean | undefined {
   const invocation = parseCommandLine([...BASE, ...argv], env);
-  if (invocation.command === "help") throw new Error("unexpected help");
+  if (invocation.command === "help" || invocation.command === "init") throw new Error(`unexpected ${invocation.command}`);
   return invocation.options.adminApi;
 }
 
@@ -35,7 +35,7 @@ describe("--admin-api", () => {
 describe("--isolates", () => {
   function isolates(argv: string[]): number | undefined {
     const invocation = parseCommandLine(["serve", "--config", "kong.yml", ...argv], {});
-    if (invocation.command === "help") throw new Error("unexpected help");
+    if (invocation.command === "help" || invocation.command === "init") throw new Error(`unexpected ${invocation.command}`);
     return invocation.options.isolates;
   }
 

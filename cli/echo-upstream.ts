@@ -3,7 +3,7 @@
  * (method, path, query, headers, body), like httpbin's `/anything`. Three paths behave like
  * httpbin's: `/status/<code>` answers that status, `/delay/<ms>` waits before answering,
  * `/drip/<lines>/<ms>` sends its headers at once and then a line every `<ms>`.
- * Used by the quick start and by the tests.
+ * Behind `serve --echo-upstream PORT`; used by the quick start and by the tests.
  * @module
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
