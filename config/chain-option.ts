@@ -8,7 +8,7 @@ import { acceptAnyFilterConfig, type FilterConfigValidator, type LoadContext } f
 import type { IssueCollector } from "./issues.ts";
 import type { FilterCatalog, FilterEntry } from "./model.ts";
 import { readFilterEntry } from "./validate-filter-chain.ts";
-import type { DocPath } from "./yaml-source.ts";
+import type { DocPath } from "./doc-path.ts";
 
 /** One entry of the chain as read, with the index it had in the option. */
 export interface ChainOptionEntry {

@@ -9,7 +9,6 @@ import { LogLevel } from "../../abi/types.ts";
 import type { FilterEntry, GatewayConfig } from "../../config/model.ts";
 import type { ChainPlugin } from "../chain.ts";
 import { consoleHost } from "../console-host.ts";
-import { newRequestId } from "../gateway.ts";
 import { kongError } from "../kong-errors.ts";
 import type { GatewayOptions } from "../options.ts";
 import { PluginPool } from "../plugin-pool.ts";
@@ -17,6 +16,11 @@ import { proxy, type AppHandler } from "../proxy.ts";
 import type { VmHost } from "../../abi/host-api.ts";
 import { appConfig } from "./app-config.ts";
 import type { AppChainPlan } from "./options.ts";
+
+/** Kong's request ids are 32 hex digits (as the gateway's; not imported, to keep its router out of the app's bundle). */
+function newRequestId(): string {
+  return crypto.randomUUID().replaceAll("-", "");
+}
 
 /** Who the middleware's own log lines name. */
 const LOG_SUBJECT = "proxyWasm";
