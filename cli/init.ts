@@ -60,7 +60,8 @@ function wranglerToml(name: string): string {
   ].join("\n");
 }
 
-function packageJson(name: string, spec: string): string {
+/** The new project's package.json: hono is the package's peer (its admin API is a Hono app). */
+function packageJson(name: string, spec: string, honoRange: string): string {
   const manifest = {
     name,
     private: true,
@@ -71,7 +72,7 @@ function packageJson(name: string, spec: string): string {
       build: "proxy-wasm-workers build",
       "check:filters": "proxy-wasm-workers check filters/greeting.wasm",
     },
-    dependencies: { "proxy-wasm-workers": spec },
+    dependencies: { hono: honoRange, "proxy-wasm-workers": spec },
   };
   return JSON.stringify(manifest, null, 2) + "\n";
 }
@@ -94,9 +95,13 @@ services and routes in \`kong.yml\`, and point the service's \`url\` at your ups
 
 const gitignore = "node_modules/\n.proxy-wasm-workers/\n.wrangler/\n";
 
+interface OwnManifest {
+  version: string;
+  peerDependencies: { hono: string };
+}
+
 /** The dependency spec: this installation's folder when it is a clone, else its version. */
-async function defaultSpec(dir: string): Promise<string> {
-  const { version } = JSON.parse(await readFile(join(PACKAGE_ROOT, "package.json"), "utf8")) as { version: string };
+function defaultSpec(dir: string, { version }: OwnManifest): string {
   if (PACKAGE_ROOT.split(sep).includes("node_modules")) return `^${version}`;
   const path = relative(resolve(dir), PACKAGE_ROOT).split(sep).join("/") || ".";
   return `file:${path}`;
@@ -116,11 +121,12 @@ async function greetingFilter(): Promise<string> {
 
 export async function init(options: InitOptions): Promise<InitResult> {
   const name = projectName(options.dir);
+  const manifest = JSON.parse(await readFile(join(PACKAGE_ROOT, "package.json"), "utf8")) as OwnManifest;
   const files: Record<string, string | { copyFrom: string }> = {
     "kong.yml": kongYml,
     "filters/greeting.wasm": { copyFrom: await greetingFilter() },
     "wrangler.toml": wranglerToml(name),
-    "package.json": packageJson(name, options.packageSpec ?? (await defaultSpec(options.dir))),
+    "package.json": packageJson(name, options.packageSpec ?? defaultSpec(options.dir, manifest), manifest.peerDependencies.hono),
     "README.md": readme,
     ".gitignore": gitignore,
   };
