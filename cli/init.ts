@@ -3,12 +3,13 @@
  * greeting filter, wrangler.toml and package.json — that serves with `npm install && npm start`.
  * @module
  */
-import { copyFile, mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { basename, join, relative, resolve, sep } from "node:path";
 import { startChild } from "./child-process.ts";
 import { COMPATIBILITY_DATE } from "./build.ts";
 import { CliError } from "./cli-error.ts";
+import { pathExists } from "./path-exists.ts";
 import { stateObjectToml } from "./entry-source.ts";
 import type { InitOptions } from "./options.ts";
 import { PACKAGE_ROOT } from "./package-paths.ts";
@@ -109,12 +110,12 @@ function defaultSpec(dir: string, { version }: OwnManifest): string {
 
 /** The greeting filter, built from source first when this is a clone that has not built it. */
 async function greetingFilter(): Promise<string> {
-  if (await exists(GREETING_SOURCE)) return GREETING_SOURCE;
+  if (await pathExists(GREETING_SOURCE)) return GREETING_SOURCE;
   const buildScript = join(PACKAGE_ROOT, "filters", "build.ts");
-  if (await exists(buildScript)) {
+  if (await pathExists(buildScript)) {
     const tsx = createRequire(import.meta.url).resolve("tsx/cli");
     const status = await startChild(process.execPath, [tsx, buildScript, "--only", "greeting"]).exited;
-    if (status === 0 && (await exists(GREETING_SOURCE))) return GREETING_SOURCE;
+    if (status === 0 && (await pathExists(GREETING_SOURCE))) return GREETING_SOURCE;
   }
   throw new CliError(`this installation has no built greeting filter (${GREETING_SOURCE}): run "npm run build:filters" in ${PACKAGE_ROOT}`);
 }
@@ -131,7 +132,7 @@ export async function init(options: InitOptions): Promise<InitResult> {
     ".gitignore": gitignore,
   };
   const taken: string[] = [];
-  for (const file of Object.keys(files)) if (await exists(join(options.dir, file))) taken.push(file);
+  for (const file of Object.keys(files)) if (await pathExists(join(options.dir, file))) taken.push(file);
   if (taken.length > 0) throw new CliError(`${options.dir} already has ${taken.join(", ")}: init writes only into a folder without them`);
   await mkdir(join(options.dir, "filters"), { recursive: true });
   for (const [file, content] of Object.entries(files)) {
@@ -140,13 +141,4 @@ export async function init(options: InitOptions): Promise<InitResult> {
     else await copyFile(content.copyFrom, path);
   }
   return { dir: options.dir, files: Object.keys(files) };
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
