@@ -266,7 +266,7 @@ export async function proxy(routed: RoutedRequest): Promise<Response> {
     }
     const method = exchange.requestHeaders.get(":method") ?? request.method;
     if (handler !== undefined) {
-      const answer = await handler(new Request(url.origin + (exchange.requestHeaders.get(":path") ?? "/"), { method, headers, body }));
+      const answer = await handler(appRequest(url, exchange, method, headers, body));
       if (stop.body !== null) return stopped(flight, stop.body, "request");
       return await respond(flight, answer, NO_HEADERS);
     }
@@ -290,6 +290,16 @@ export async function proxy(routed: RoutedRequest): Promise<Response> {
     flight.finish();
     throw error;
   }
+}
+
+/**
+ * The request an in-app handler gets: the filters' method and headers, their `:path` on the
+ * client's origin, and `:authority` as `Host` (a handler reads the host from its headers).
+ */
+function appRequest(url: URL, exchange: HttpExchange, method: string, headers: Headers, body: BodyInit | null): Request {
+  const authority = exchange.requestHeaders.get(":authority");
+  if (authority !== undefined) headers.set("host", authority);
+  return new Request(url.origin + (exchange.requestHeaders.get(":path") ?? "/"), { method, headers, body });
 }
 
 /**

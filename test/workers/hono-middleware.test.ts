@@ -25,7 +25,7 @@ function appWith(options: ProxyWasmOptions): { app: Hono; handled: Request[] } {
 
 describe("proxyWasm() around a handler", () => {
   it("adds the greeting filter's header to the handler's responses under /api/* and leaves other paths alone", async () => {
-    const { app } = appWith({ filters: { greeting: modules.greeting }, chain: [{ name: "greeting", config: GREETING }] });
+    const { app, handled } = appWith({ filters: { greeting: modules.greeting }, chain: [{ name: "greeting", config: GREETING }] });
     const api = await app.request("http://app.test/api/hello?x=1");
     expect(api.status).toBe(200);
     expect(api.headers.get("x-greeting")).toBe("Hello from a Hono app");
@@ -33,6 +33,9 @@ describe("proxyWasm() around a handler", () => {
     expect(await api.json()).toEqual({ url: "http://app.test/api/hello?x=1", method: "GET", body: "" });
     // Nothing Kong puts on proxied responses: the handler is no upstream.
     for (const name of ["via", "x-kong-upstream-latency", "x-kong-proxy-latency", "x-kong-request-id"]) expect(api.headers.get(name)).toBeNull();
+
+    // The handler reads the client's host as before the chain.
+    expect(handled[0].headers.get("host")).toBe("app.test");
 
     const other = await app.request("http://app.test/other");
     expect(other.headers.get("x-greeting")).toBeNull();
