@@ -31,7 +31,7 @@ export interface RequestContext {
 }
 
 /** Kong's request ids are 32 hex digits. */
-export function newRequestId(): string {
+function newRequestId(): string {
   return crypto.randomUUID().replaceAll("-", "");
 }
 

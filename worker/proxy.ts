@@ -266,7 +266,7 @@ export async function proxy(routed: RoutedRequest): Promise<Response> {
     }
     const method = exchange.requestHeaders.get(":method") ?? request.method;
     if (handler !== undefined) {
-      const answer = await handler(appRequest(url, exchange, method, headers, body));
+      const answer = await handler(appRequest(url, exchange, method, headers, bodyAbort ? failedWhenStopped(body as ReadableStream<Uint8Array>, bodyAbort.signal) : body));
       if (stop.body !== null) return stopped(flight, stop.body, "request");
       return await respond(flight, answer, NO_HEADERS);
     }
@@ -300,6 +300,21 @@ function appRequest(url: URL, exchange: HttpExchange, method: string, headers: H
   const authority = exchange.requestHeaders.get(":authority");
   if (authority !== undefined) headers.set("host", authority);
   return new Request(url.origin + (exchange.requestHeaders.get(":path") ?? "/"), { method, headers, body });
+}
+
+/**
+ * A streamed request body for an in-app handler: where a filter stopped it, it ends in an error,
+ * not as if it were complete (as the upstream's fetch is aborted), so the handler never acts on
+ * part of a body for the whole of it.
+ */
+function failedWhenStopped(body: ReadableStream<Uint8Array>, stopped: AbortSignal): ReadableStream<Uint8Array> {
+  return body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      flush(controller) {
+        if (stopped.aborted) controller.error(new Error("a filter stopped the request body"));
+      },
+    }),
+  );
 }
 
 /**

@@ -53,6 +53,27 @@ describe("proxyWasm() around a handler", () => {
     expect(handled[0].headers.get("via")).toBeNull();
   });
 
+  it("never lets the handler take a streamed body a filter stopped for a complete one", async () => {
+    const read: string[] = [];
+    const app = new Hono();
+    app.use("/api/*", proxyWasm({ filters: { "body-rewrite": modules["body-rewrite"] }, chain: [{ name: "body-rewrite" }], bodyBufferLimit: 16 }));
+    app.post("/api/upload", async (c) => {
+      read.push(await c.req.text());
+      return c.text("stored");
+    });
+    const chunks = ["0123456789", "0123456789", "0123456789"];
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        const chunk = chunks.shift();
+        if (chunk === undefined) controller.close();
+        else controller.enqueue(new TextEncoder().encode(chunk));
+      },
+    });
+    const response = await app.request(new Request("http://app.test/api/upload", { method: "POST", body, duplex: "half" } as RequestInit));
+    expect(response.status).toBe(413);
+    expect(read).toEqual([]);
+  });
+
   it("answers with a filter's local response without calling the handler", async () => {
     const { app, handled } = appWith({ filters: { control: modules["adversarial-control"] }, chain: [{ name: "control", config: "local-many" }] });
     const response = await app.request("http://app.test/api/secret");
