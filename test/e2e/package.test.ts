@@ -1,6 +1,7 @@
 /**
  * The package as another project gets it: `npm pack` of this repository, installed into a new
- * Hono app and into a project `init` wrote, then used the way their README says.
+ * Hono app and into a project `init` wrote, and the clone's folder installed by path, then used
+ * the way their README says.
  *
  * Offline: npm cannot resolve the package's dependencies (wrangler, miniflare, hono …) without
  * the registry, so each project starts from a hard-linked copy of this repository's
@@ -32,13 +33,14 @@ function succeeded(result: SpawnSyncReturns<string>, what: string): string {
 }
 
 /**
- * Installs `tarball` into `project` offline, from a hard-linked copy of the repository's
- * node_modules (see the file comment); returns how long npm took, in ms.
+ * Installs `spec` (a tarball, or the clone's folder, which npm links) into `project` offline,
+ * from a hard-linked copy of the repository's node_modules (see the file comment); returns how
+ * long npm took, in ms.
  */
-function installOffline(project: string, tarball: string): number {
+function installOffline(project: string, spec: string): number {
   succeeded(run("cp", ["-al", join(REPO_ROOT, "node_modules"), join(project, "node_modules")], project), "hard-linking node_modules");
   const started = performance.now();
-  succeeded(run("npm", ["install", "--offline", "--legacy-peer-deps", "--no-audit", "--no-fund", tarball], project), "npm install of the tarball");
+  succeeded(run("npm", ["install", "--offline", "--legacy-peer-deps", "--no-audit", "--no-fund", spec], project), `npm install ${spec}`);
   return performance.now() - started;
 }
 
@@ -166,6 +168,26 @@ describe("a Hono app that installs the package", () => {
       expect(home.headers.get("x-greeting")).toBeNull();
     }, 60_000);
   });
+});
+
+describe("a Hono app that installs the package from the clone's path", () => {
+  let linked: string;
+
+  beforeAll(async () => {
+    linked = join(work, "linked-app");
+    await writeHonoApp(linked);
+    installOffline(linked, REPO_ROOT);
+  }, 120_000);
+
+  it("links the clone, type-checks against its declarations, bundles with wrangler and runs its CLI", async () => {
+    succeeded(run(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "."], linked), "tsc --noEmit of the app");
+    const bundled = run(process.execPath, ["node_modules/wrangler/bin/wrangler.js", "deploy", "--dry-run", "--outdir", "dist"], linked, WRANGLER_ENV);
+    expect(bundled.status, bundled.stderr).toBe(0);
+    expect(await readFile(join(linked, "dist", "index.js"), "utf8")).toContain("proxyWasm");
+    const help = run("npx", ["proxy-wasm-workers", "--help"], linked);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain("Usage: proxy-wasm-workers <command> [options]");
+  }, 120_000);
 });
 
 describe("a project written by init", () => {
