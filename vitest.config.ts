@@ -26,7 +26,8 @@ export default defineConfig({
         plugins: [cloudflareTest({ wrangler: { configPath: "./test/workers/wrangler.toml" } })],
         test: {
           name: "workers",
-          include: ["test/workers/**/*.test.ts"],
+          // The example Hono app's own test runs here too, against the real filters.
+          include: ["test/workers/**/*.test.ts", "examples/hono-app/test/**/*.test.ts"],
           globalSetup: ["test/setup/echo-upstream.ts"],
           testTimeout: 20_000,
         },

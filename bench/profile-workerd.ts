@@ -21,7 +21,7 @@ import { BENCH_BUILD, REPO_ROOT } from "./fixtures/filters-folder.ts";
 import { freePort, Inspector } from "./inspector.ts";
 import { measureLoad } from "./load.ts";
 import { loopGateway } from "./loop-gateway.ts";
-import { prepareBench } from "./prepare.ts";
+import { prepareBench, targetWorkers } from "./prepare.ts";
 import { numberOption, runScript } from "./script.ts";
 import { CASES } from "./throughput.ts";
 import { startWorkerd } from "./workerd.ts";
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   const loop = numberOption("loop", 0);
   const prepared = await prepareBench();
   if (loop > 0) prepared.gateway = await loopGateway(REPO_ROOT, "profiled", join(BENCH_BUILD, "bench-kong.yml"), join(BENCH_BUILD, "filters"));
-  const workers = { gateway: prepared.gateway, bare: prepared.bare, passthrough: prepared.passthrough, middleware: prepared.middleware };
+  const workers = targetWorkers(prepared);
   const outDir = join(BENCH_BUILD, "profiles");
   await mkdir(outDir, { recursive: true });
   for (const id of ids) {

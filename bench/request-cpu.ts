@@ -15,7 +15,7 @@
  */
 import { join, resolve } from "node:path";
 import { BENCH_BUILD } from "./fixtures/filters-folder.ts";
-import { prepareBench } from "./prepare.ts";
+import { prepareBench, targetWorkers } from "./prepare.ts";
 import { numberOption, runScript } from "./script.ts";
 import { cpuMsPrecise } from "./proc-stats.ts";
 import { median } from "./stats.ts";
@@ -76,7 +76,7 @@ async function main(): Promise<void> {
   const blocks = numberOption("blocks", 20);
   const baselineDir = stringOption("baseline");
   const prepared = await prepareBench();
-  const workers: Record<Exclude<Target, "upstream">, BundledWorker> = { gateway: prepared.gateway, bare: prepared.bare, passthrough: prepared.passthrough, middleware: prepared.middleware };
+  const workers = targetWorkers(prepared);
   const baseline = baselineDir
     ? await baselineGateway(baselineDir, join(BENCH_BUILD, "bench-kong.yml"), join(BENCH_BUILD, "filters"))
     : null;

@@ -18,7 +18,7 @@ import { measureBigBody, type BigBodyResult } from "./big-body.ts";
 import { measureColdStart, measureFirstUse } from "./cold-start.ts";
 import { DEFAULT_LOAD, type LoadOptions } from "./load.ts";
 import { describeMachine } from "./machine.ts";
-import { prepareBench } from "./prepare.ts";
+import { prepareBench, targetWorkers } from "./prepare.ts";
 import { runMicro } from "./micro/run-all.ts";
 import { measureApiCosts } from "./workerd-api-costs.ts";
 import { measureGlobalState, renderGlobalStateTable } from "./global-state.ts";
@@ -64,13 +64,14 @@ async function main(): Promise<void> {
   };
 
   log("preparing filters and bundles");
-  const { upstream, filterPaths: paths, gateway, example, exampleGatewayOnly, bare, passthrough, middleware, empty } = await prepareBench();
+  const prepared = await prepareBench();
+  const { upstream, filterPaths: paths, gateway, example, exampleGatewayOnly, passthrough, empty } = prepared;
   log(`upstream on ${upstream.url}`);
 
   if (parts.has("throughput")) {
     for (const testCase of cases) {
       log(`throughput ${testCase.label}`);
-      const result = await runCase(testCase, { upstream: upstream.url, workers: { gateway, bare, passthrough, middleware } }, load);
+      const result = await runCase(testCase, { upstream: upstream.url, workers: targetWorkers(prepared) }, load);
       log(`  ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, failures ${result.failures}`);
       results.throughput.push(result);
     }

@@ -8,7 +8,7 @@ import { cpuMs } from "./proc-stats.ts";
 import { startWorkerd, type BundledWorker } from "./workerd.ts";
 
 /** Which server a case measures. */
-export type Target = "upstream" | "bare" | "passthrough" | "middleware" | "gateway";
+export type Target = "upstream" | "bare" | "passthrough" | "middleware" | "proxyWasm" | "gateway";
 
 export interface ThroughputCase {
   id: string;
@@ -58,6 +58,7 @@ export const CASES: readonly ThroughputCase[] = [
   { id: "e", label: "(e) gateway, 5 filters (greeting ×5)", target: "gateway", path: "/five/", baseline: "b", check: hasHeader("x-greeting", 5) },
   { id: "g", label: "(g) gateway, largest filter (synthetic 2.4 MB)", target: "gateway", path: "/large/", baseline: "b", check: hasHeader("x-large") },
   { id: "h", label: "(h) Hono middleware adding X-Greeting", target: "middleware", path: "/", baseline: "b", check: hasHeader("x-greeting") },
+  { id: "m", label: "(m) proxyWasm() Hono middleware, greeting filter", target: "proxyWasm", path: "/", baseline: "b", check: hasHeader("x-greeting") },
   { id: "b-64k", label: "(b) Hono passthrough, 64 KiB response", target: "passthrough", path: `/bytes/${KIB64}`, baseline: "b-64k", check: sized(KIB64) },
   { id: "c-64k", label: "(c) gateway, no filters, 64 KiB response", target: "gateway", path: `/none/bytes/${KIB64}`, baseline: "b-64k", check: sized(KIB64) },
   { id: "f-64k", label: "(f) gateway, body-rewrite, 64 KiB response", target: "gateway", path: `/body-rewrite/bytes/${KIB64}`, baseline: "b-64k", check: sized(KIB64, "RESP:") },

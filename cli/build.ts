@@ -4,7 +4,7 @@
  * rather than on a request.
  * @module
  */
-import { copyFile, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
 import type { GatewayConfig } from "../config/model.ts";
 import type { BundledFilter } from "../worker/bundle.ts";
@@ -15,6 +15,7 @@ import { declaredMemoryBytes, memoryBudgetWarning } from "./memory-budget.ts";
 import { ISOLATE_MEMORY_BUDGET } from "../worker/isolate-memory.ts";
 import { MeteringError } from "../metering/metering-error.ts";
 import { CliError } from "./cli-error.ts";
+import { pathExists } from "./path-exists.ts";
 import { meteredFilter } from "./metered-filter.ts";
 import { scanFiltersFolder, verifyProxyWasm, type FiltersFolder, type FolderFilter } from "./filters-folder.ts";
 import type { BuildOptions } from "./options.ts";
@@ -102,7 +103,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
 
 /** The filters folder; a defaulted folder that does not exist is simply empty (Kong: no user filters). */
 async function filtersFolder(options: BuildOptions): Promise<FiltersFolder> {
-  if (!options.filtersExplicit && !(await exists(options.filters))) return new Map();
+  if (!options.filtersExplicit && !(await pathExists(options.filters))) return new Map();
   return scanFiltersFolder(options.filters);
 }
 
@@ -110,13 +111,4 @@ async function filtersFolder(options: BuildOptions): Promise<FiltersFolder> {
 function importSpecifier(fromDir: string, target: string): string {
   const path = relative(fromDir, target).split(sep).join("/");
   return path.startsWith(".") ? path : `./${path}`;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

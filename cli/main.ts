@@ -1,5 +1,5 @@
 /**
- * The `proxy-wasm-workers` command line: `build | dev | serve`, and the filter-author commands
+ * The `proxy-wasm-workers` command line: `build | dev | serve | init`, and the filter-author commands
  * (`check`, `run`, `test`, `playground`).
  * @module
  */
@@ -40,6 +40,13 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
         return await (await import("./dev.ts")).dev(invocation.options);
       case "serve":
         return await (await import("./serve.ts")).serve(invocation.options);
+      case "init": {
+        const { init } = await import("./init.ts");
+        const written = await init(invocation.options);
+        console.log(`proxy-wasm-workers wrote a starting project into ${written.dir}:\n  ${written.files.join("\n  ")}`);
+        console.log(`next:\n  ${written.dir === "." ? "" : `cd ${written.dir} && `}npm install && npm start`);
+        return 0;
+      }
     }
   } catch (error) {
     if (isConfigError(error)) {

@@ -8,7 +8,7 @@ import { parseArgs } from "node:util";
 import { CliError } from "./cli-error.ts";
 
 /** The commands the CLI knows. */
-export type Command = "build" | "dev" | "serve";
+export type Command = "build" | "dev" | "serve" | "init";
 
 /** Where a build reads from and writes to. */
 export interface BuildOptions {
@@ -36,10 +36,23 @@ export interface RunOptions extends BuildOptions {
   envFiles?: string[];
   /** `serve`, `dev`: `NAME=VALUE` settings (`--var`), which win over the files. */
   vars?: string[];
+  /** `serve`: also run the echo upstream on `ip`:this port (`--echo-upstream PORT`). */
+  echoUpstream?: number;
+}
+
+/** What `init` writes where. */
+export interface InitOptions {
+  /** The folder of the new project (created when missing; must hold none of the files init writes). */
+  dir: string;
+  /** The `proxy-wasm-workers` dependency of the new project's package.json, when given (`--package SPEC`). */
+  packageSpec?: string;
 }
 
 /** A parsed command line. */
-export type Invocation = { command: "help"; of?: Command } | { command: Command; options: RunOptions };
+export type Invocation =
+  | { command: "help"; of?: Command }
+  | { command: Exclude<Command, "init">; options: RunOptions }
+  | { command: "init"; options: InitOptions };
 
 /** Default output folder, relative to the cwd (gitignored in this repo). */
 export const DEFAULT_OUT = ".proxy-wasm-workers";
@@ -71,8 +84,14 @@ const OPTIONS: readonly { flag: string; text: string; commands: readonly Command
     commands: ["dev", "serve"],
   },
   { flag: "--var NAME=VALUE", text: "one setting, winning over the files; repeatable", commands: ["dev", "serve"] },
+  {
+    flag: "--echo-upstream PORT",
+    text: "also run a local upstream on --ip:PORT that answers every request with\nthe request as JSON (to try a config before pointing it at a real service)",
+    commands: ["serve"],
+  },
   { flag: "--verbose", text: "pass --verbose to workerd", commands: ["serve"] },
-  { flag: "-h, --help", text: "show this help", commands: ["build", "dev", "serve"] },
+  { flag: "--package SPEC", text: 'the proxy-wasm-workers dependency written into package.json\n(default: this installation\'s folder as "file:…" when it is a clone, else ^VERSION)', commands: ["init"] },
+  { flag: "-h, --help", text: "show this help", commands: ["build", "dev", "serve", "init"] },
 ];
 
 function renderOptions(command: Command | null): string {
@@ -98,6 +117,9 @@ Commands:
   dev     build, then run "wrangler dev" on it
   serve   build, bundle with "wrangler deploy --dry-run" and run it on plain workerd
           (the fastest local runtime)
+  init [DIR]
+          write a starting project into DIR (default: .): kong.yml, filters/ with the
+          greeting filter, wrangler.toml, package.json; then "npm install && npm start"
   check FILTER.wasm…
           describe filters and whether this host runs them
   run FILTER.wasm
@@ -118,14 +140,17 @@ const COMMAND_SUMMARY: Record<Command, string> = {
   build: "Validates the config and the filters and writes <out>/entry.js and <out>/wrangler.toml,\nready for \"npx wrangler deploy\".",
   dev: 'Builds, then runs "wrangler dev" on the result.',
   serve: "Builds, bundles and runs the gateway on plain workerd (the fastest local runtime).",
+  init:
+    'Writes a starting project into DIR (default: the current folder): kong.yml, filters/ with the\ngreeting filter, wrangler.toml and package.json, so that "npm install && npm start" serves it.',
 };
 
 /** The `--help` text of one command. */
 export function commandUsage(command: Command): string {
-  return `Usage: proxy-wasm-workers ${command} [options]\n\n${COMMAND_SUMMARY[command]}\n\nOptions:\n${renderOptions(command)}\n`;
+  const operand = command === "init" ? " [DIR]" : "";
+  return `Usage: proxy-wasm-workers ${command}${operand} [options]\n\n${COMMAND_SUMMARY[command]}\n\nOptions:\n${renderOptions(command)}\n`;
 }
 
-const COMMANDS: readonly string[] = ["build", "dev", "serve"];
+const COMMANDS: readonly string[] = ["build", "dev", "serve", "init"];
 
 /**
  * Parses `argv` (without node and script) with `env` as the source of Kong defaults.
@@ -149,6 +174,8 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
         isolates: { type: "string" },
         "env-file": { type: "string", multiple: true },
         var: { type: "string", multiple: true },
+        "echo-upstream": { type: "string" },
+        package: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -163,11 +190,16 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
   const [command, ...extra] = positionals;
   if (command === undefined) throw new CliError(`missing command\n\n${USAGE}`);
   if (!COMMANDS.includes(command)) throw new CliError(`unknown command "${command}"\n\n${USAGE}`);
+  if (command === "init") {
+    if (extra.length > 1) throw new CliError(`unexpected argument "${extra[1]}"`);
+    return { command, options: { dir: extra[0] ?? ".", packageSpec: nonEmpty(values.package) } };
+  }
   if (extra.length > 0) throw new CliError(`unexpected argument "${extra[0]}"`);
 
   const filtersGiven = nonEmpty(values.filters) ?? nonEmpty(env.KONG_WASM_FILTERS_PATH);
+  const echoUpstream = values["echo-upstream"];
   return {
-    command: command as Command,
+    command: command as Exclude<Command, "init">,
     options: {
       config: configPath(nonEmpty(values.config) ?? nonEmpty(env.KONG_DECLARATIVE_CONFIG)),
       filters: filtersGiven ?? DEFAULT_FILTERS,
@@ -175,11 +207,12 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       out: nonEmpty(values.out) ?? DEFAULT_OUT,
       adminApi: adminApi(nonEmpty(values["admin-api"]), env.KONG_ADMIN_LISTEN),
       ip: nonEmpty(values.ip) ?? "127.0.0.1",
-      port: portNumber(values.port ?? "8787"),
+      port: portNumber(values.port ?? "8787", "--port"),
       verbose: values.verbose ?? false,
       isolates: isolateCount(values.isolates ?? "1"),
       envFiles: values["env-file"] ?? [],
       vars: values.var ?? [],
+      ...(echoUpstream === undefined ? {} : { echoUpstream: portNumber(echoUpstream, "--echo-upstream") }),
     },
   };
 }
@@ -205,9 +238,9 @@ function adminApi(given: string | undefined, kongAdminListen: string | undefined
   return given === "on";
 }
 
-function portNumber(text: string): number {
+function portNumber(text: string, flag: string): number {
   const port = Number(text);
-  if (!/^\d+$/.test(text) || port > 65535) throw new CliError(`--port must be a number from 0 to 65535, got "${text}"`);
+  if (!/^\d+$/.test(text) || port > 65535) throw new CliError(`${flag} must be a number from 0 to 65535, got "${text}"`);
   return port;
 }
 

@@ -11,6 +11,7 @@ import { build, COMPATIBILITY_DATE } from "./build.ts";
 import { bundleWithWrangler } from "./bundle.ts";
 import { onTerminationSignals, startChild, type RunningChild } from "./child-process.ts";
 import { CliError } from "./cli-error.ts";
+import { startEchoUpstream, type EchoUpstream } from "./echo-upstream.ts";
 import type { RunOptions } from "./options.ts";
 import { workerdBinary } from "./package-paths.ts";
 import { TICK_PATH } from "../worker/state/binding.ts";
@@ -67,18 +68,34 @@ export async function startServer(options: RunOptions): Promise<RunningServer> {
  * workerd's status.
  */
 export async function serve(options: RunOptions): Promise<number> {
-  const server = await startServer(options);
+  const echo = options.echoUpstream === undefined ? null : await startEcho(options.ip, options.echoUpstream);
+  let server: RunningServer;
+  try {
+    server = await startServer(options);
+  } catch (error) {
+    await echo?.close();
+    throw error;
+  }
   // Always SIGTERM: a process started in the background of a script inherits SIGINT as
   // ignored, and workerd keeps that disposition, so forwarding SIGINT would not stop it.
   const removeHandlers = onTerminationSignals(() => server.stop("SIGTERM"));
   try {
+    if (echo) console.log(`proxy-wasm-workers echo upstream on http://${options.ip}:${echo.port}`);
     console.log(`proxy-wasm-workers serving ${options.config} on ${server.urls.join(", ")}`);
     const status = await server.exited;
     // Stopped by our own forwarded signal: that is a normal end.
     return status === 128 + 15 ? 0 : status;
   } finally {
     removeHandlers();
+    await echo?.close();
   }
+}
+
+/** `--echo-upstream PORT`: the echo upstream, or one clear line when the port is taken. */
+function startEcho(ip: string, port: number): Promise<EchoUpstream> {
+  return startEchoUpstream({ port, host: ip }).catch((error: Error) => {
+    throw new CliError(`cannot start the echo upstream on ${ip}:${port}: ${error.message}`);
+  });
 }
 
 /**

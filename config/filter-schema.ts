@@ -7,7 +7,7 @@
 import { Validator } from "@cfworker/json-schema";
 import type { OutputUnit, Schema, SchemaDraft } from "@cfworker/json-schema";
 import type { FilterConfigValidator } from "./context.ts";
-import { formatPath } from "./yaml-source.ts";
+import { formatPath } from "./doc-path.ts";
 
 /** The draft Kong's filter schemas are written in when they do not say otherwise. */
 export const DEFAULT_SCHEMA_DRAFT: SchemaDraft = "4";

@@ -3,8 +3,8 @@
  * @module
  */
 import type { ConfigIssue } from "./errors.ts";
-import { formatPath } from "./yaml-source.ts";
-import type { DocPath, YamlSource } from "./yaml-source.ts";
+import { formatPath, type DocPath } from "./doc-path.ts";
+import type { YamlSource } from "./yaml-source.ts";
 
 /** Accumulates issues with their path and source line. */
 export class IssueCollector {

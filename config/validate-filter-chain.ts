@@ -10,7 +10,7 @@ import type { Fields } from "./fields.ts";
 import { isUuid } from "./ids.ts";
 import type { FailurePolicy, FilterEntry, FilterInfo, SharedStateScope } from "./model.ts";
 import { nameProblem } from "./validate-values.ts";
-import { formatPath, type DocPath } from "./yaml-source.ts";
+import { formatPath, type DocPath } from "./doc-path.ts";
 
 /** A foreign key as written in the document: `service: billing`, `{ name: billing }`, `{ id: ... }`. */
 export interface EntityReference {

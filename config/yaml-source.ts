@@ -7,8 +7,9 @@ import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } f
 import type { Document, Node } from "yaml";
 import type { ConfigIssue } from "./errors.ts";
 
-/** A path into the document: map keys and sequence indexes. */
-export type DocPath = readonly (string | number)[];
+import type { DocPath } from "./doc-path.ts";
+
+export { formatPath, type DocPath } from "./doc-path.ts";
 
 /** The parsed document and its line lookup. */
 export interface YamlSource {
@@ -21,18 +22,6 @@ export interface YamlSource {
   lineOf(path: DocPath, options?: { key?: boolean }): number | null;
 }
 
-const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-/** Formats a path the way users read it: `services[0].routes[1].paths[0]`. */
-export function formatPath(path: DocPath): string {
-  let out = "";
-  for (const segment of path) {
-    if (typeof segment === "number") out += `[${segment}]`;
-    else if (PLAIN_KEY.test(segment)) out += out === "" ? segment : `.${segment}`;
-    else out += `[${JSON.stringify(segment)}]`;
-  }
-  return out;
-}
 
 /**
  * Parses `text` (JSON is YAML too; `syntax` names the language in messages: a `.json` file's

@@ -13,7 +13,7 @@ import { onTerminationSignals, startChild } from "../cli/child-process.ts";
 import { CliError, isConfigError } from "../cli/cli-error.ts";
 import { DEFAULT_OUT } from "../cli/options.ts";
 import { startServer } from "../cli/serve.ts";
-import { startEchoUpstream } from "./echo-upstream.ts";
+import { startEchoUpstream } from "../cli/echo-upstream.ts";
 
 const UPSTREAM_PORT = 9001;
 const GATEWAY_PORT = 8787;

@@ -44,7 +44,19 @@ export interface RoutedRequest {
   traceparent: string;
   /** Keeps the request's context alive for work after the response (global state teardown). */
   waitUntil(promise: Promise<unknown>): void;
+  /**
+   * An in-app handler in place of the service (the `proxyWasm()` middleware's `next()`): it gets
+   * the request as the filters left it, without Kong's upstream headers, and its response goes
+   * through the response phases without Kong's `Via` and latency headers. Errors it throws are
+   * the app's, not a 502.
+   */
+  handler?: AppHandler;
 }
+
+/** What {@link RoutedRequest.handler} is. */
+export type AppHandler = (request: Request) => Promise<Response>;
+
+const NO_HEADERS: Record<string, string> = {};
 
 const NO_BODY_STATUSES = new Set([101, 204, 205, 304]);
 
@@ -225,7 +237,8 @@ export async function proxy(routed: RoutedRequest): Promise<Response> {
     if (requestOutcome.kind !== "continue") return flight.fail(requestOutcome, "request");
 
     const headers = toHeaders(exchange.requestHeaders);
-    addUpstreamHeaders(headers, routed);
+    const { handler } = routed;
+    if (handler === undefined) addUpstreamHeaders(headers, routed);
     let body: ReadableStream<Uint8Array> | Uint8Array | null = request.body;
     let bodyAbort: AbortController | null = null;
     const stop: { body: BodyStopped | null } = { body: null };
@@ -253,13 +266,19 @@ export async function proxy(routed: RoutedRequest): Promise<Response> {
         });
       }
     }
+    const method = exchange.requestHeaders.get(":method") ?? request.method;
+    if (handler !== undefined) {
+      const answer = await handler(appRequest(url, exchange, method, headers, bodyAbort ? failedWhenStopped(body as ReadableStream<Uint8Array>, bodyAbort.signal) : body));
+      if (stop.body !== null) return stopped(flight, stop.body, "request");
+      return await respond(flight, answer, NO_HEADERS);
+    }
     const upstreamStart = Date.now();
     let upstream: Response;
     const target = upstreamTarget(routed);
     try {
       upstream = await fetchUpstream(
         upstreamUrl(routed, exchange.requestHeaders.get(":path") ?? "/", target.origin),
-        { method: exchange.requestHeaders.get(":method") ?? request.method, headers, body, redirect: "manual" },
+        { method, headers, body, redirect: "manual" },
         routed.service,
         bodyAbort?.signal ?? null,
         target.through,
@@ -273,6 +292,31 @@ export async function proxy(routed: RoutedRequest): Promise<Response> {
     flight.finish();
     throw error;
   }
+}
+
+/**
+ * The request an in-app handler gets: the filters' method and headers, their `:path` on the
+ * client's origin, and `:authority` as `Host` (a handler reads the host from its headers).
+ */
+function appRequest(url: URL, exchange: HttpExchange, method: string, headers: Headers, body: BodyInit | null): Request {
+  const authority = exchange.requestHeaders.get(":authority");
+  if (authority !== undefined) headers.set("host", authority);
+  return new Request(url.origin + (exchange.requestHeaders.get(":path") ?? "/"), { method, headers, body });
+}
+
+/**
+ * A streamed request body for an in-app handler: where a filter stopped it, it ends in an error,
+ * not as if it were complete (as the upstream's fetch is aborted), so the handler never acts on
+ * part of a body for the whole of it.
+ */
+function failedWhenStopped(body: ReadableStream<Uint8Array>, stopped: AbortSignal): ReadableStream<Uint8Array> {
+  return body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      flush(controller) {
+        if (stopped.aborted) controller.error(new Error("a filter stopped the request body"));
+      },
+    }),
+  );
 }
 
 /**

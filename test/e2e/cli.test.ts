@@ -2,16 +2,15 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEchoUpstream, type Echo, type EchoUpstream } from "../../examples/echo-upstream.ts";
+import { startEchoUpstream, type Echo, type EchoUpstream } from "../../cli/echo-upstream.ts";
+import { BUILT_FILTERS, ensureBuiltFilters } from "./support/built-filters.ts";
 import { REPO_ROOT, runCli, startCli, type BackgroundCli } from "./support/cli-process.ts";
 
 /** The smallest valid Wasm module: header only, so it exports nothing. */
 const EMPTY_WASM = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
-const BUILT_FILTERS = join(REPO_ROOT, "build", "filters");
 const GREETING = "Hello from Kong using WebAssembly!";
 
 function kongYml(upstreamPort: number, filter: string): string {
@@ -27,14 +26,6 @@ services:
               - name: ${filter}
                 config: '{"my_greeting": "${GREETING}"}'
 `;
-}
-
-/** `npm test` builds the filters first; a direct vitest run may not have. */
-function ensureBuiltFilters(): void {
-  if (existsSync(join(BUILT_FILTERS, "greeting.wasm"))) return;
-  const tsx = createRequire(import.meta.url).resolve("tsx/cli");
-  const result = spawnSync(process.execPath, [tsx, "filters/build.ts"], { cwd: REPO_ROOT, encoding: "utf8", timeout: 180_000 });
-  if (result.status !== 0) throw new Error(`filter build failed:\n${result.stdout}${result.stderr}`);
 }
 
 let work: string;

@@ -8,13 +8,12 @@
  */
 import { copyFileSync, existsSync, readFileSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import wabtInit from "wabt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEchoUpstream, type EchoUpstream } from "../../examples/echo-upstream.ts";
-import { REPO_ROOT, startCli, type BackgroundCli } from "./support/cli-process.ts";
+import { startEchoUpstream, type EchoUpstream } from "../../cli/echo-upstream.ts";
+import { freePort, REPO_ROOT, startCli, type BackgroundCli } from "./support/cli-process.ts";
 
 const GREETING = join(REPO_ROOT, "build/filters/greeting.wasm");
 
@@ -42,17 +41,6 @@ services:
         paths: ["/healthy"]
         filter_chains: [{ filters: [{ name: greeting, config: '{"my_greeting": "alive"}' }] }]
 `;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 for (const command of ["serve", "dev"] as const) {

@@ -4,7 +4,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEchoUpstream, type EchoUpstream } from "../../examples/echo-upstream.ts";
+import { startEchoUpstream, type EchoUpstream } from "../../cli/echo-upstream.ts";
 import { REPO_ROOT, startCli, type BackgroundCli } from "./support/cli-process.ts";
 
 /** `serve --isolates 2` with Kong's rate-limiting example (minute limit 4, keyed by a header). */

@@ -13,7 +13,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEchoUpstream, type Echo, type EchoUpstream } from "../../examples/echo-upstream.ts";
+import { startEchoUpstream, type Echo, type EchoUpstream } from "../../cli/echo-upstream.ts";
 import { REPO_ROOT, startCli, type BackgroundCli } from "./support/cli-process.ts";
 
 const REQUESTS = Number(process.env.LOAD_REQUESTS ?? 1000);

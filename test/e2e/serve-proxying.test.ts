@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEchoUpstream, type Echo, type EchoUpstream } from "../../examples/echo-upstream.ts";
+import { startEchoUpstream, type Echo, type EchoUpstream } from "../../cli/echo-upstream.ts";
 import { REPO_ROOT, startCli, type BackgroundCli } from "./support/cli-process.ts";
 
 let work: string;

@@ -1,5 +1,5 @@
 import type { TestProject } from "vitest/node";
-import { startEchoUpstream } from "../../examples/echo-upstream.ts";
+import { startEchoUpstream } from "../../cli/echo-upstream.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {

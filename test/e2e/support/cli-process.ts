@@ -3,6 +3,7 @@
  * @module
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 
 /** The repository root. */
@@ -39,7 +40,12 @@ export interface BackgroundCli {
  * itself were stuck.
  */
 export function startCli(args: readonly string[], cwd: string): BackgroundCli {
-  const child = spawn(process.execPath, [CLI_BIN, ...args], { cwd, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  return startCommand(process.execPath, [CLI_BIN, ...args], cwd);
+}
+
+/** Starts any command (`npm start`, wrangler) the same way, in its own process group. */
+export function startCommand(file: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = process.env): BackgroundCli {
+  const child = spawn(file, args, { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   const listeners = new Set<() => void>();
   const append = (chunk: Buffer) => {
@@ -92,4 +98,16 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+/** A port nothing listens on right now, for a server that cannot be told to pick one itself. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 }

@@ -6,7 +6,7 @@ const BASE = ["build", "--config", "kong.yml"];
 
 function adminApi(argv: string[], env: NodeJS.ProcessEnv = {}): boolean | undefined {
   const invocation = parseCommandLine([...BASE, ...argv], env);
-  if (invocation.command === "help") throw new Error("unexpected help");
+  if (invocation.command === "help" || invocation.command === "init") throw new Error(`unexpected ${invocation.command}`);
   return invocation.options.adminApi;
 }
 
@@ -35,7 +35,7 @@ describe("--admin-api", () => {
 describe("--isolates", () => {
   function isolates(argv: string[]): number | undefined {
     const invocation = parseCommandLine(["serve", "--config", "kong.yml", ...argv], {});
-    if (invocation.command === "help") throw new Error("unexpected help");
+    if (invocation.command === "help" || invocation.command === "init") throw new Error(`unexpected ${invocation.command}`);
     return invocation.options.isolates;
   }
 
@@ -59,5 +59,28 @@ describe("per-command help", () => {
     expect(commandUsage("serve")).toContain("--isolates N");
     expect(commandUsage("build")).not.toContain("--isolates");
     expect(commandUsage("build")).not.toContain("--port");
+  });
+});
+
+describe("init", () => {
+  it("writes into the current folder unless given one, with --package as the dependency spec", () => {
+    expect(parseCommandLine(["init"], {})).toEqual({ command: "init", options: { dir: ".", packageSpec: undefined } });
+    expect(parseCommandLine(["init", "my-gateway", "--package", "file:../pww.tgz"], {})).toEqual({
+      command: "init",
+      options: { dir: "my-gateway", packageSpec: "file:../pww.tgz" },
+    });
+  });
+
+  it("takes one folder only", () => {
+    expect(() => parseCommandLine(["init", "a", "b"], {})).toThrow(/unexpected argument "b"/);
+  });
+});
+
+describe("--echo-upstream", () => {
+  it("is a port for serve, checked like --port", () => {
+    const invocation = parseCommandLine(["serve", "--config", "kong.yml", "--echo-upstream", "9001"], {});
+    if (invocation.command !== "serve") throw new Error(`unexpected ${invocation.command}`);
+    expect(invocation.options.echoUpstream).toBe(9001);
+    expect(() => parseCommandLine(["serve", "--config", "kong.yml", "--echo-upstream", "x"], {})).toThrow(/--echo-upstream must be a number from 0 to 65535, got "x"/);
   });
 });

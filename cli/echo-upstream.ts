@@ -4,7 +4,7 @@
  * httpbin's: `/status/<code>` answers that status, `/delay/<ms>` waits before answering,
  * `/drip/<lines>/<ms>` sends its headers at once and then a line every `<ms>`; `/drip-sized/...`
  * does the same with a `content-length`.
- * Used by the quick start and by the tests.
+ * Behind `serve --echo-upstream PORT`; used by the quick start and by the tests.
  * @module
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
