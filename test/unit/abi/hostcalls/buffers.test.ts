@@ -78,6 +78,32 @@ describe("buffer host calls", () => {
     expect([probe.u32(OUT), probe.u32(OUT + 4)]).toEqual([17, 0]);
   });
 
+  it("a deferred body's size is known without reading it; its bytes are not there for an immediate host call", async () => {
+    const probe = await startProbe();
+    const ctx = probe.stream().context;
+    let reads = 0;
+    ctx.exchange.deferredResponseBody = { size: 23, read: async () => (reads++, new Uint8Array(23)) };
+    expect(probe.call(ctx, "proxy_get_buffer_status", BufferType.HttpResponseBody, OUT, OUT + 4)).toBe(Status.Ok);
+    expect([probe.u32(OUT), probe.u32(OUT + 4)]).toEqual([23, 0]);
+    expect(probe.call(ctx, "proxy_get_buffer_bytes", BufferType.HttpResponseBody, 0, 23, OUT, OUT + 4)).toBe(Status.NotFound);
+    const [data, len] = probe.put(DATA, "x");
+    expect(probe.call(ctx, "proxy_set_buffer_bytes", BufferType.HttpResponseBody, 0, 0, data, len)).toBe(Status.NotFound);
+    expect(reads).toBe(0);
+  });
+
+  it("reading a deferred body fills the buffer once, and a failed read is kept for the gateway", async () => {
+    const probe = await startProbe();
+    const exchange = probe.stream().context.exchange;
+    exchange.deferredRequestBody = { size: 2, read: async () => new TextEncoder().encode("hi") };
+    expect(await exchange.readDeferredBody("request")).toBe(true);
+    expect(text(exchange.requestBody!)).toBe("hi");
+    expect(exchange.deferredRequestBody).toBeNull();
+    const broken = new Error("upstream reset");
+    exchange.deferredResponseBody = { size: 2, read: async () => Promise.reject(broken) };
+    expect(await exchange.readDeferredBody("response")).toBe(false);
+    expect(exchange.bodyReadFailure).toBe(broken);
+  });
+
   it("0.1.0 get_configuration returns the plugin configuration while configuring, else the VM's", async () => {
     const probe = await startProbe({ abiVersion: "0.1.0", config: "plugin", vmConfig: "vm" });
     const root = probe.plugin.root;
