@@ -259,9 +259,11 @@ export class Vm {
   }
 
   /**
-   * Calls a guest export the way this VM needs: synchronously ({@link call}) for an
-   * isolate-scoped VM; for a suspending one through `WebAssembly.promising`, after every earlier
-   * callback of this VM has ended (re-entering a suspended guest would corrupt its stack).
+   * Calls a guest export the way this VM needs: through `WebAssembly.promising` for a VM with
+   * global state, and for a body callback that may read a deferred body; synchronously
+   * ({@link call}) otherwise. Either way only after every earlier callback of this VM has ended:
+   * re-entering a suspended guest would corrupt its stack, so while one is suspended the others
+   * queue (and return promises).
    */
   invoke(context: Context | null, callback: string, fn: GuestCallback, args: number[], options?: CallOptions): number | Promise<number> {
     if (this.globalState) return this.#exclusive(() => this.#callPromising(context, callback, fn, args, options, null));
