@@ -10,6 +10,7 @@
  * project does not use.
  */
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { rmSync } from "node:fs";
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -41,6 +42,7 @@ function installOffline(project: string, spec: string): number {
   const from = join(REPO_ROOT, "node_modules");
   // Hard links need one filesystem; elsewhere a real copy (slower, same result).
   if (run("cp", ["-al", from, join(project, "node_modules")], project).status !== 0) {
+    rmSync(join(project, "node_modules"), { recursive: true, force: true });
     succeeded(run("cp", ["-a", from, join(project, "node_modules")], project), "copying node_modules");
   }
   const started = performance.now();
