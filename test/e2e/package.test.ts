@@ -33,6 +33,9 @@ function succeeded(result: SpawnSyncReturns<string>, what: string): string {
   return result.stdout;
 }
 
+/** Files of node_modules that npm (its hidden lockfile) and tools (caches) write in place. */
+const NOT_SHARED = [".package-lock.json", ".cache", ".vite", ".vite-temp"];
+
 /**
  * Installs `spec` (a tarball, or the clone's folder, which npm links) into `project` offline,
  * from a hard-linked copy of the repository's node_modules (see the file comment); returns how
@@ -45,6 +48,9 @@ function installOffline(project: string, spec: string): number {
     rmSync(join(project, "node_modules"), { recursive: true, force: true });
     succeeded(run("cp", ["-a", from, join(project, "node_modules")], project), "copying node_modules");
   }
+  // What npm or the tools rewrite in place would write through a hard link into this
+  // repository's node_modules: the copy gets files of its own instead.
+  for (const own of NOT_SHARED) rmSync(join(project, "node_modules", own), { recursive: true, force: true });
   const started = performance.now();
   succeeded(run("npm", ["install", "--offline", "--legacy-peer-deps", "--no-audit", "--no-fund", spec], project), `npm install ${spec}`);
   return performance.now() - started;
@@ -82,6 +88,8 @@ const TSCONFIG = {
 
 let work: string;
 let tarball: string;
+/** This repository's hidden lockfile before the installs, which must leave it as it was. */
+let hiddenLockfile: string;
 /** The Hono app that installed the tarball, and how long npm took. */
 let app: string;
 let installMs: number;
@@ -105,6 +113,7 @@ async function writeHonoApp(dir: string): Promise<void> {
 }
 
 beforeAll(async () => {
+  hiddenLockfile = await readFile(join(REPO_ROOT, "node_modules", ".package-lock.json"), "utf8");
   ensureBuiltFilters();
   work = await mkdtemp(join(tmpdir(), "pww-package-"));
   // What `npm pack` runs as prepack (the declarations; the greeting filter is built above),
@@ -119,6 +128,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
+  expect(await readFile(join(REPO_ROOT, "node_modules", ".package-lock.json"), "utf8"), "this repository's node_modules/.package-lock.json").toBe(hiddenLockfile);
 });
 
 describe("a Hono app that installs the package", () => {
