@@ -25,7 +25,7 @@ export interface PreparedBench {
   bare: BundledWorker;
   passthrough: BundledWorker;
   middleware: BundledWorker;
-  /** Case (m): the greeting filter through `proxyWasm()` in the same app as `middleware`. */
+  /** Cases (m), (m-tiny): filters through `proxyWasm()` in the same app as `middleware`. */
   proxyWasm: BundledWorker;
   empty: BundledWorker;
 }
