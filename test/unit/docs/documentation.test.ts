@@ -76,3 +76,13 @@ describe("the configuration reference", () => {
     expect(documented.sort()).toEqual([...FILTER_FIELDS].sort());
   });
 });
+
+describe("the README's table of gateway settings", () => {
+  it("has a row for every PROXY_WASM_ binding the worker reads", () => {
+    const options = readFileSync(join(REPO_ROOT, "worker/options.ts"), "utf8");
+    const bindings = [...options.matchAll(/^\s+(PROXY_WASM_[A-Z_]+)\?: string;$/gm)].map((match) => match[1]);
+    expect(bindings).toContain("PROXY_WASM_SERVER_TIMING");
+    const readme = readFileSync(join(REPO_ROOT, "README.md"), "utf8");
+    expect(bindings.filter((name) => !readme.includes(`| \`${name}\``))).toEqual([]);
+  });
+});
