@@ -1,11 +1,11 @@
-import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../../e2e/support/cli-process.ts";
+import { repositoryFiles } from "../../e2e/support/repository-files.ts";
 
-/** Every Markdown file the repository tracks. */
-const pages = execFileSync("git", ["ls-files", "*.md"], { cwd: REPO_ROOT, encoding: "utf8" }).split("\n").filter(Boolean);
+/** Every Markdown file of the repository. */
+const pages = repositoryFiles(REPO_ROOT).filter((file) => file.endsWith(".md"));
 
 /** Inline links and images `[text](target)` outside code, with their line numbers. */
 function links(markdown: string): { target: string; line: number }[] {
