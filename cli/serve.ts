@@ -50,8 +50,9 @@ export async function startServer(options: RunOptions): Promise<RunningServer> {
   await mkdir(stateDir, { recursive: true });
   const upstreams = preserveHostUpstreams(config);
   // A self-hosted gateway logs every request on stdout unless told otherwise (on Cloudflare the
-  // log is opt-in: each line costs CPU, which is what a request costs there).
-  const vars = { PROXY_WASM_ACCESS_LOG: "on", ...(await workerSettings(options)) };
+  // log is opt-in: each line costs CPU, which is what a request costs there), and takes the
+  // client's address from the connection (workerd has no CF-Connecting-IP of its own to trust).
+  const vars = { PROXY_WASM_ACCESS_LOG: "on", PROXY_WASM_CLIENT_ADDRESS: "connection", ...(await workerSettings(options)) };
   await writeFile(capnp, renderWorkerdConfig({ modules, compatibilityDate: COMPATIBILITY_DATE, addresses, stateDir, upstreams, vars }));
 
   const args = ["serve", capnp, `--control-fd=${CONTROL_FD}`, ...(options.verbose ? ["--verbose"] : [])];

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { clientAddress } from "./client-address.ts";
+import { clientAddress, type ClientAddressSource } from "./client-address.ts";
 import type { FilterTiming } from "./filter-timing.ts";
 
 export const ACCESS_LOG_FIELDS = [
@@ -59,13 +59,20 @@ function numberHeader(headers: Headers, name: string): number | null {
 }
 
 /** The log line of a request and the response it got (headers sent; the body may still stream). */
-export function accessLogLine(fields: readonly AccessLogField[], request: Request, url: URL, response: Response, facts: RequestFacts): string {
+export function accessLogLine(
+  fields: readonly AccessLogField[],
+  request: Request,
+  url: URL,
+  response: Response,
+  facts: RequestFacts,
+  clientFrom: ClientAddressSource,
+): string {
   const proxied = response.headers.has("x-kong-upstream-latency");
   const all: Record<AccessLogField, unknown> = {
     time: new Date(facts.receivedAt).toISOString(),
     request_id: facts.requestId,
     trace_id: facts.traceId,
-    client_ip: clientAddress(request),
+    client_ip: clientAddress(request, clientFrom),
     method: request.method,
     path: url.pathname + url.search,
     route: facts.route,

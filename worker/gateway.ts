@@ -177,7 +177,7 @@ export class Gateway {
     if (!timed) return served;
     return served.then((response) => {
       const answer = serverTiming ? withServerTiming(response, facts.filters!) : response;
-      if (fields !== null) console.log(accessLogLine(fields, request, url, answer, facts));
+      if (fields !== null) console.log(accessLogLine(fields, request, url, answer, facts, this.#options.clientAddress));
       return answer;
     });
   }

@@ -5,6 +5,7 @@
 import { DEFAULT_FUEL_BUDGET } from "../abi/fuel.ts";
 import type { LogLevel } from "../abi/types.ts";
 import { accessLogFields, type AccessLogField } from "./access-log.ts";
+import { clientAddressSource, type ClientAddressSource } from "./client-address.ts";
 import { parseLogLevel } from "./console-host.ts";
 import { ISOLATE_MEMORY_BUDGET } from "./isolate-memory.ts";
 import { serverTimingOn } from "./server-timing.ts";
@@ -27,6 +28,8 @@ export interface GatewayOptions {
   accessLog: AccessLogField[] | null;
   /** Whether responses carry `Server-Timing` with each filter's time (`PROXY_WASM_SERVER_TIMING`). */
   serverTiming: boolean;
+  /** Where the client's address comes from (`PROXY_WASM_CLIENT_ADDRESS`; `serve` sets `connection`). */
+  clientAddress: ClientAddressSource;
   /** The port this isolate listens on, which `serve` passes (`PROXY_WASM_LISTEN_PORT`); null elsewhere. */
   listenPort: string | null;
   /** The longest one global state call may take before the guest hears it failed. */
@@ -54,6 +57,7 @@ export interface GatewayOptionBindings {
   PROXY_WASM_ACCESS_LOG?: string;
   PROXY_WASM_SERVER_TIMING?: string;
   PROXY_WASM_LISTEN_PORT?: string;
+  PROXY_WASM_CLIENT_ADDRESS?: string;
   PROXY_WASM_STATE_SHARDS?: string;
   PROXY_WASM_STATE_CACHE_MS?: string;
 }
@@ -69,6 +73,7 @@ export const DEFAULT_OPTIONS: GatewayOptions = {
   accessLog: accessLogFields(undefined),
   serverTiming: false,
   listenPort: null,
+  clientAddress: "cf-connecting-ip",
   stateTimeoutMs: 1000,
   stateShards: 16,
   stateCacheMs: 1000,
@@ -102,6 +107,7 @@ export function optionsFromBindings(env: GatewayOptionBindings | undefined): Gat
     accessLog: accessLogFields(env?.PROXY_WASM_ACCESS_LOG),
     serverTiming: serverTimingOn(env?.PROXY_WASM_SERVER_TIMING),
     listenPort: portNumber(env?.PROXY_WASM_LISTEN_PORT),
+    clientAddress: clientAddressSource(env?.PROXY_WASM_CLIENT_ADDRESS),
     stateTimeoutMs: positive(env?.PROXY_WASM_STATE_TIMEOUT_MS, DEFAULT_OPTIONS.stateTimeoutMs),
     stateShards: Math.floor(positive(env?.PROXY_WASM_STATE_SHARDS, DEFAULT_OPTIONS.stateShards)),
     stateCacheMs: nonNegative(env?.PROXY_WASM_STATE_CACHE_MS, DEFAULT_OPTIONS.stateCacheMs),

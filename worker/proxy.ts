@@ -222,7 +222,7 @@ export async function proxy(routed: RoutedRequest): Promise<Response> {
     requestId,
     receivedAt,
     protocol: "HTTP/1.1",
-    clientAddress: clientAddress(request),
+    clientAddress: clientAddress(request, routed.options.clientAddress),
     traceparent: routed.traceparent,
     route: routed.route,
     service: routed.service,

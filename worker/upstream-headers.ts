@@ -14,7 +14,7 @@ export function addUpstreamHeaders(headers: Headers, routed: RoutedRequest): voi
   // read), as nginx keeps it from Kong's upstreams: forwarded, the upstream's interim 100 came
   // back as if it were the response.
   headers.delete("expect");
-  const client = clientAddress(request);
+  const client = clientAddress(request, routed.options.clientAddress);
   if (client !== null) {
     const earlier = request.headers.get("x-forwarded-for");
     headers.set("x-forwarded-for", earlier ? `${earlier}, ${client}` : client);

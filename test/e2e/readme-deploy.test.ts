@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "./support/cli-process.ts";
+import { repositoryFiles } from "./support/repository-files.ts";
 
 /** The shell commands of README.md's "## Deploy" section, as written there. */
 function deployCommands(): string[] {
@@ -28,11 +29,11 @@ describe("the README's Deploy section", () => {
     const commands = deployCommands();
     expect(commands).toContain("npx wrangler deploy --dry-run --outdir dist");
     expect(commands.at(-1)).toBe("npx wrangler deploy");
-    // A copy of what a clone has (tracked files), plus this checkout's built filters with their
-    // times, so `npm run build:filters` finds them up to date instead of compiling for a minute.
+    // A copy of what a clone has, plus this checkout's built filters with their times, so
+    // `npm run build:filters` finds them up to date instead of compiling for a minute.
     clone = await mkdtemp(join(tmpdir(), "pww-deploy-"));
-    const tracked = execFileSync("git", ["ls-files", "-z"], { cwd: REPO_ROOT });
-    execFileSync("tar", ["--null", "-T", "-", "-cf", join(clone, "tracked.tar")], { cwd: REPO_ROOT, input: tracked });
+    const files = repositoryFiles(REPO_ROOT).filter((file) => existsSync(join(REPO_ROOT, file)));
+    execFileSync("tar", ["--null", "-T", "-", "-cf", join(clone, "tracked.tar")], { cwd: REPO_ROOT, input: files.join("\0") });
     execFileSync("tar", ["-xf", "tracked.tar"], { cwd: clone });
     if (existsSync(join(REPO_ROOT, "build"))) execFileSync("cp", ["-a", join(REPO_ROOT, "build"), clone]);
     await symlink(join(REPO_ROOT, "node_modules"), join(clone, "node_modules"));

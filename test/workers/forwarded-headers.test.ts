@@ -32,8 +32,8 @@ describe("the headers the upstream gets about the client", () => {
       expect(headers).toMatchObject({ "x-forwarded-proto": "http", "x-forwarded-host": "api.example.com", "x-forwarded-port": "80", "x-forwarded-path": `${route}/x`, "x-forwarded-prefix": route });
     });
 
-    it(`on workerd name the connection's peer, which a forged CF-Connecting-IP cannot change (${route})`, async () => {
-      const gateway = gatewayFor(CONFIG);
+    it(`under serve name the connection's peer, which a forged CF-Connecting-IP cannot change (${route})`, async () => {
+      const gateway = gatewayFor(CONFIG, { PROXY_WASM_CLIENT_ADDRESS: "connection" });
       const response = await gateway.fetch(`${route}/x`, { headers: { "cf-connecting-ip": "203.0.113.9" }, cf: { clientIp: "[2001:db8::7]:50123" } } as RequestInit);
       const headers = await echoed(response);
       expect(headers["x-forwarded-for"]).toBe("2001:db8::7");
@@ -51,7 +51,7 @@ describe("the headers the upstream gets about the client", () => {
   }
 
   it("puts the client's address in the access log", async () => {
-    const gateway = gatewayFor(CONFIG, { PROXY_WASM_ACCESS_LOG: "client_ip" });
+    const gateway = gatewayFor(CONFIG, { PROXY_WASM_ACCESS_LOG: "client_ip", PROXY_WASM_CLIENT_ADDRESS: "connection" });
     await gateway.fetch("/plain", { cf: { clientIp: "127.0.0.1:50125" } } as RequestInit);
     expect(gateway.logs.filter((line) => line.startsWith("{"))).toEqual(['{"client_ip":"127.0.0.1"}']);
   });

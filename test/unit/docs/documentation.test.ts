@@ -1,11 +1,11 @@
-import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../../e2e/support/cli-process.ts";
+import { repositoryFiles } from "../../e2e/support/repository-files.ts";
 
-/** Every Markdown file the repository tracks. */
-const pages = execFileSync("git", ["ls-files", "*.md"], { cwd: REPO_ROOT, encoding: "utf8" }).split("\n").filter(Boolean);
+/** Every Markdown file of the repository. */
+const pages = repositoryFiles(REPO_ROOT).filter((file) => file.endsWith(".md"));
 
 /** Inline links and images `[text](target)` outside code, with their line numbers. */
 function links(markdown: string): { target: string; line: number }[] {
@@ -74,5 +74,15 @@ describe("the configuration reference", () => {
     const section = markdown.slice(markdown.indexOf("\n## Filter entries\n"), markdown.indexOf("\n## ", markdown.indexOf("\n## Filter entries\n") + 1));
     const documented = [...section.matchAll(/^\| `([a-z_]+)` \|/gm)].map((match) => match[1]);
     expect(documented.sort()).toEqual([...FILTER_FIELDS].sort());
+  });
+});
+
+describe("the README's table of gateway settings", () => {
+  it("has a row for every PROXY_WASM_ binding the worker reads", () => {
+    const options = readFileSync(join(REPO_ROOT, "worker/options.ts"), "utf8");
+    const bindings = [...options.matchAll(/^\s+(PROXY_WASM_[A-Z_]+)\?: string;$/gm)].map((match) => match[1]);
+    expect(bindings).toContain("PROXY_WASM_SERVER_TIMING");
+    const readme = readFileSync(join(REPO_ROOT, "README.md"), "utf8");
+    expect(bindings.filter((name) => !readme.includes(`| \`${name}\``))).toEqual([]);
   });
 });
