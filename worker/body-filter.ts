@@ -122,7 +122,7 @@ export async function filterWholeBody(
 }
 
 /** A body of known `size` whose bytes are read at most once, when first asked for. */
-export function deferredBody(size: number, read: () => Promise<ArrayBuffer>): DeferredBody {
+export function onDemandBody(size: number, read: () => Promise<ArrayBuffer>): DeferredBody {
   let bytes: Promise<Uint8Array> | null = null;
   return { size, read: () => (bytes ??= read().then((buffer) => new Uint8Array(buffer))) };
 }

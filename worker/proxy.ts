@@ -15,7 +15,7 @@ import type { RouteConfig, ServiceConfig } from "../config/model.ts";
 import { escapePath, normalizePath } from "../config/path-normalize.ts";
 import { upstreamPath } from "../config/upstream-path.ts";
 import { clientAddress } from "./client-address.ts";
-import { BodyStopped, deferredBody, filterDeferredBody, filteredBody, filterWholeBody, wholeBodyLength } from "./body-filter.ts";
+import { BodyStopped, filterDeferredBody, filteredBody, filterWholeBody, onDemandBody, wholeBodyLength } from "./body-filter.ts";
 import { ChainRun, type ChainPlugin, type StopOutcome } from "./chain.ts";
 import { forwardedHeaders, requestHeaderMap, responseHeaderMap, statusOf, toHeaders } from "./header-maps.ts";
 import { SERVER } from "./identity.ts";
@@ -348,7 +348,7 @@ async function respond(flight: Flight, response: Response, extraHeaders: Record<
     let bytes: Uint8Array | null;
     try {
       bytes = chain.defersBodies("on_response_body")
-        ? await filterDeferredBody(chain, exchange, "response", deferredBody(wholeLength, () => response.arrayBuffer()), routed.options.bodyBufferLimit, !replaceable)
+        ? await filterDeferredBody(chain, exchange, "response", onDemandBody(wholeLength, () => response.arrayBuffer()), routed.options.bodyBufferLimit, !replaceable)
         : await filterWholeBody(chain, exchange, "response", new Uint8Array(await response.arrayBuffer()), routed.options.bodyBufferLimit, !replaceable);
     } catch (error) {
       if (!response.bodyUsed) response.body.cancel().catch(() => {});

@@ -27,7 +27,7 @@ function readableBuffer(vm: Vm, type: number): Uint8Array | null {
 }
 
 /** The body of the active stream whose bytes are not read yet, when `type` names it. */
-function deferredBody(vm: Vm, type: number): { exchange: HttpExchange; direction: BodyDirection; body: DeferredBody } | null {
+function unreadBodyOf(vm: Vm, type: number): { exchange: HttpExchange; direction: BodyDirection; body: DeferredBody } | null {
   const direction = type === BufferType.HttpRequestBody ? "request" : type === BufferType.HttpResponseBody ? "response" : null;
   const context = vm.activeContext;
   if (direction === null || context?.kind !== "stream") return null;
@@ -41,7 +41,7 @@ function deferredBody(vm: Vm, type: number): { exchange: HttpExchange; direction
  * abi/buffer-switch.ts). A body that could not be read answers InternalFailure.
  */
 function afterBodyRead(vm: Vm, type: number, call: () => number): number | Promise<number> {
-  const deferred = deferredBody(vm, type);
+  const deferred = unreadBodyOf(vm, type);
   if (deferred === null) return call();
   return deferred.exchange.readDeferredBody(deferred.direction).then((read) => (read ? call() : Status.InternalFailure));
 }
@@ -77,7 +77,7 @@ export function proxy_get_buffer_bytes_suspending(vm: Vm, type: number, start: n
 export function proxy_get_buffer_status(vm: Vm, type: number, lengthOut: number, flagsOut: number): number {
   if (!knownBufferType(type)) return Status.BadArgument;
   // A deferred body's size is known without its bytes.
-  const length = deferredBody(vm, type)?.body.size ?? readableBuffer(vm, type)?.length;
+  const length = unreadBodyOf(vm, type)?.body.size ?? readableBuffer(vm, type)?.length;
   if (length === undefined) return Status.NotFound;
   if (!vm.memory.writeU32(lengthOut, length) || !vm.memory.writeU32(flagsOut, 0)) return Status.InvalidMemoryAccess;
   return Status.Ok;
