@@ -1,3 +1,4 @@
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createWorker } from "../../worker/index.ts";
 import { gatewayFor, type WorkerFactory } from "./support/gateway.ts";
@@ -97,5 +98,29 @@ describe("deferred bodies: a small body is read only when a filter asks for it",
     expect(response.status).toBe(200);
     expect(response.headers.get("x-odd")).toBe("1");
     expect((JSON.parse(await response.text()) as { path: string }).path).toBe("/anything");
+  });
+
+  it("a filter with global state reads a deferred body the same way, its callbacks held behind the read", async () => {
+    const gateway = gatewayFor(
+      `
+_format_version: "3.0"
+services:
+  - name: app
+    url: $UPSTREAM
+    routes:
+      - name: guarded
+        paths: ["/guarded"]
+        strip_path: true
+        filter_chains: [{ filters: [{ name: deferred-body-guard, shared_state: global }] }]
+`,
+      { PROXY_WASM_STATE: env.PROXY_WASM_STATE },
+    );
+    const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => timing(gateway.fetch(i % 2 ? "/guarded/drip-sized/2/50" : "/guarded/anything"))));
+    for (const { text, response } of answers) {
+      expect(response.status).toBe(200);
+      expect(text.startsWith("SEEN:")).toBe(true);
+    }
+    expect(answers[1].text).toBe(`SEEN:${SLOW_BODY_TEXT}`);
+    expect(gateway.logs.join("\n")).not.toMatch(/unreachable|failed/);
   });
 });
