@@ -1,6 +1,7 @@
 /**
  * Routes a body through the `on_*_body` callbacks of a chain. A small body of known length is
- * read at once and given to each filter in one call with end_of_stream (as Kong does); any other
+ * given to each filter in one call with end_of_stream (as Kong does), read before the calls or,
+ * deferred, only when a filter asks for its bytes; any other
  * body streams chunk by chunk through a pull-based stream. A filter that pauses keeps receiving
  * the cumulative body it has buffered until it continues (or, on the last chunk, until it is
  * resumed); nothing is buffered when every filter continues. A buffer over the limit stops it.
