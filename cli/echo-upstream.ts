@@ -3,11 +3,12 @@
  * (method, path, query, headers, body), like httpbin's `/anything`. Three paths behave like
  * httpbin's: `/status/<code>` answers that status, `/delay/<ms>` waits before answering,
  * `/drip/<lines>/<ms>` sends its headers at once and then a line every `<ms>`; `/drip-sized/...`
- * does the same with a `content-length`.
+ * does the same with a `content-length`; `/gzip...` answers the echo gzip-encoded.
  * Behind `serve --echo-upstream PORT`; used by the quick start and by the tests.
  * @module
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { gzipSync } from "node:zlib";
 import type { AddressInfo } from "node:net";
 
 export interface EchoUpstream {
@@ -51,6 +52,12 @@ async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> 
   if (delay) await new Promise((resolve) => setTimeout(resolve, Math.min(Number(delay[1]), 30_000)));
   const status = /^\/status\/(\d{3})/.exec(url.pathname);
   const text = JSON.stringify(echo, null, 2) + "\n";
+  if (url.pathname.startsWith("/gzip")) {
+    const body = gzipSync(text);
+    res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip", "content-length": body.length, "x-echo-upstream": "1" });
+    res.end(body);
+    return;
+  }
   res.writeHead(status ? Number(status[1]) : 200, {
     "content-type": "application/json",
     "content-length": Buffer.byteLength(text),

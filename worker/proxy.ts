@@ -347,7 +347,7 @@ async function respond(flight: Flight, response: Response, extraHeaders: Record<
   if (wholeLength !== null) {
     let bytes: Uint8Array | null;
     try {
-      bytes = chain.defersBodies("on_response_body")
+      bytes = chain.defersBodies("on_response_body") && !encoded(response)
         ? await filterDeferredBody(chain, exchange, "response", onDemandBody(wholeLength, () => response.arrayBuffer()), routed.options.bodyBufferLimit, !replaceable)
         : await filterWholeBody(chain, exchange, "response", new Uint8Array(await response.arrayBuffer()), routed.options.bodyBufferLimit, !replaceable);
     } catch (error) {
@@ -368,6 +368,16 @@ async function respond(flight: Flight, response: Response, extraHeaders: Record<
     onEnd: flight.finish,
   });
   return new Response(filtered, { status, headers });
+}
+
+/**
+ * Whether the body is content-encoded: the runtime decodes it when read, so its `content-length`
+ * is not the size a filter would get; such a body is read before the callbacks, which are told
+ * the decoded size.
+ */
+function encoded(response: Response): boolean {
+  const encoding = response.headers.get("content-encoding");
+  return encoding !== null && encoding.toLowerCase() !== "identity";
 }
 
 /** The response for a body that stopped before anything of it was sent. */

@@ -100,6 +100,16 @@ describe("deferred bodies: a small body is read only when a filter asks for it",
     expect((JSON.parse(await response.text()) as { path: string }).path).toBe("/anything");
   });
 
+  it("a content-encoded body is read before the callbacks, which are told its decoded size", async () => {
+    const gateway = gatewayFor(CONFIG);
+    const response = await gateway.fetch("/guarded/gzip");
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    expect(text.startsWith("SEEN:")).toBe(true);
+    expect((JSON.parse(text.slice(5)) as { path: string }).path).toBe("/gzip");
+    expect(gateway.logs.join("\n")).not.toMatch(/unreachable|failed/);
+  });
+
   it("a filter with global state reads a deferred body the same way, its callbacks held behind the read", async () => {
     const gateway = gatewayFor(
       `
