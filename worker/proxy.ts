@@ -347,7 +347,8 @@ async function respond(flight: Flight, response: Response, extraHeaders: Record<
   if (wholeLength !== null) {
     let bytes: Uint8Array | null;
     try {
-      bytes = chain.defersBodies("on_response_body") && !encoded(response)
+      // A local response's body is in memory already (and its content-length is what a filter said).
+      bytes = replaceable && chain.defersBodies("on_response_body") && !encoded(response)
         ? await filterDeferredBody(chain, exchange, "response", onDemandBody(wholeLength, () => response.arrayBuffer()), routed.options.bodyBufferLimit, !replaceable)
         : await filterWholeBody(chain, exchange, "response", new Uint8Array(await response.arrayBuffer()), routed.options.bodyBufferLimit, !replaceable);
     } catch (error) {
