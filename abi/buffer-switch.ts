@@ -9,7 +9,7 @@ import { SWITCHED_HOST_CALLS, SWITCH_IMPORT_MODULE } from "./buffer-switch-modul
 type SwitchedCall = (typeof SWITCHED_HOST_CALLS)[number];
 
 /** The two forms of each switched host call, already guarded against host errors. */
-export type SwitchedCalls = Record<SwitchedCall, { immediate: (...args: number[]) => number; suspending: (...args: number[]) => number | Promise<number> }>;
+export type SwitchedCalls = Record<SwitchedCall, { immediate: (...args: never[]) => number; suspending: (...args: never[]) => number | Promise<number> }>;
 
 export class BufferSwitch {
   readonly #suspendable: WebAssembly.Global;

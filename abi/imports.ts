@@ -81,10 +81,10 @@ export const HOST_CALLS: Readonly<Record<string, HostCall>> = {
   proxy_get_metric: metrics.proxy_get_metric,
 };
 
-type AsyncHostCall = (vm: Vm, ...args: never[]) => Promise<number>;
+type MaybeAsyncHostCall = (vm: Vm, ...args: never[]) => number | Promise<number>;
 
 /** The host calls that wait for the state service in a VM with global state (§1.8, §1.9). */
-const GLOBAL_STATE_CALLS: Readonly<Record<string, AsyncHostCall>> = {
+const GLOBAL_STATE_CALLS: Readonly<Record<string, MaybeAsyncHostCall>> = {
   proxy_get_shared_data: globalState.proxy_get_shared_data,
   proxy_set_shared_data: globalState.proxy_set_shared_data,
   proxy_register_shared_queue: globalState.proxy_register_shared_queue,
@@ -118,64 +118,56 @@ function toolchainImports(vm: Vm): Record<string, (...args: never[]) => unknown>
 }
 
 /**
- * Wraps a host call so that no host bug escapes into the guest as a JS exception: it becomes
- * InternalFailure and a log line. Guest traps from inside (the allocator) and `proc_exit` pass.
+ * What a host call that threw answers: a host bug becomes InternalFailure and a log line, so it
+ * never escapes into the guest as a JS exception. Guest traps from inside (the allocator),
+ * aborts and `proc_exit` pass.
  */
+function failedHostCall(vm: Vm, name: string, error: unknown): number {
+  if (error instanceof GuestTrap || error instanceof ProcExit || error instanceof GuestAbort) throw error;
+  vm.log(LogLevel.Error, `host call ${name} failed: ${describe(error)}`);
+  return Status.InternalFailure;
+}
+
+/** A host call guarded by {@link failedHostCall}. */
 function guarded(vm: Vm, name: string, call: HostCall): (...args: never[]) => number {
   return (...args: never[]) => {
     try {
       return call(vm, ...args);
     } catch (error) {
-      if (error instanceof GuestTrap || error instanceof ProcExit || error instanceof GuestAbort) throw error;
-      vm.log(LogLevel.Error, `host call ${name} failed: ${describe(error)}`);
-      return Status.InternalFailure;
+      return failedHostCall(vm, name, error);
     }
   };
 }
 
 /**
- * A suspending host call: the guest waits for its promise. A rejection would be rethrown into
- * the guest and unwind its frames without their epilogues (global-state-facts.md), so every
- * failure becomes a status here instead.
+ * A host call the guest may wait for, guarded the same way: a rejection would be rethrown into
+ * the guest and unwind its frames without their epilogues (global-state-facts.md), so it
+ * becomes a status too.
  */
-function suspending(vm: Vm, name: string, call: AsyncHostCall): WebAssembly.Suspending {
-  return new WebAssembly.Suspending(async (...args: never[]) => {
+function guardedWaiting(vm: Vm, name: string, call: MaybeAsyncHostCall): (...args: never[]) => number | Promise<number> {
+  return (...args: never[]) => {
     try {
-      return await call(vm, ...args);
+      const result = call(vm, ...args);
+      return typeof result === "number" ? result : result.catch((error: unknown) => failedHostCall(vm, name, error));
     } catch (error) {
-      if (error instanceof GuestTrap || error instanceof ProcExit || error instanceof GuestAbort) throw error;
-      vm.log(LogLevel.Error, `host call ${name} failed: ${describe(error)}`);
-      return Status.InternalFailure;
+      return failedHostCall(vm, name, error);
     }
-  });
+  };
 }
 
 /**
  * Both forms of the body buffer host calls for the buffer switch: the immediate one as in the
- * table, the suspending one reading a deferred body first (a failed read is a status, as above).
+ * table, the suspending one reading a deferred body first (a failed read is a status).
  */
 export function switchedCalls(vm: Vm): SwitchedCalls {
-  const suspendingForm = (name: string, call: (vm: Vm, ...args: number[]) => number | Promise<number>) => (...args: number[]) => {
-    const failed = (error: unknown): number => {
-      if (error instanceof GuestTrap || error instanceof ProcExit || error instanceof GuestAbort) throw error;
-      vm.log(LogLevel.Error, `host call ${name} failed: ${describe(error)}`);
-      return Status.InternalFailure;
-    };
-    try {
-      const result = call(vm, ...args);
-      return typeof result === "number" ? result : result.catch(failed);
-    } catch (error) {
-      return failed(error);
-    }
-  };
   return {
     proxy_get_buffer_bytes: {
-      immediate: guarded(vm, "proxy_get_buffer_bytes", buffers.proxy_get_buffer_bytes) as (...args: number[]) => number,
-      suspending: suspendingForm("proxy_get_buffer_bytes", buffers.proxy_get_buffer_bytes_suspending),
+      immediate: guarded(vm, "proxy_get_buffer_bytes", buffers.proxy_get_buffer_bytes),
+      suspending: guardedWaiting(vm, "proxy_get_buffer_bytes", buffers.proxy_get_buffer_bytes_suspending),
     },
     proxy_set_buffer_bytes: {
-      immediate: guarded(vm, "proxy_set_buffer_bytes", buffers.proxy_set_buffer_bytes) as (...args: number[]) => number,
-      suspending: suspendingForm("proxy_set_buffer_bytes", buffers.proxy_set_buffer_bytes_suspending),
+      immediate: guarded(vm, "proxy_set_buffer_bytes", buffers.proxy_set_buffer_bytes),
+      suspending: guardedWaiting(vm, "proxy_set_buffer_bytes", buffers.proxy_set_buffer_bytes_suspending),
     },
   };
 }
@@ -196,7 +188,7 @@ function guardedWasi(vm: Vm, name: string, call: (...args: never[]) => number | 
 export function buildImports(vm: Vm): WebAssembly.Imports {
   const env: Record<string, (...args: never[]) => unknown> = toolchainImports(vm);
   for (const [name, call] of Object.entries(HOST_CALLS)) env[name] = guarded(vm, name, call);
-  if (vm.suspending) for (const [name, call] of Object.entries(GLOBAL_STATE_CALLS)) (env as Record<string, unknown>)[name] = suspending(vm, name, call);
+  if (vm.suspending) for (const [name, call] of Object.entries(GLOBAL_STATE_CALLS)) (env as Record<string, unknown>)[name] = new WebAssembly.Suspending(guardedWaiting(vm, name, call));
   const wasi: Record<string, (...args: never[]) => number | void> = {};
   for (const [name, call] of Object.entries(wasiImports(vm))) wasi[name] = guardedWasi(vm, name, call);
   return { env, wasi_snapshot_preview1: wasi, wasi_unstable: wasi } as WebAssembly.Imports;
