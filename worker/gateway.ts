@@ -17,6 +17,7 @@ import { accessLogLine, type RequestFacts } from "./access-log.ts";
 import { httpsRequired, kongError } from "./kong-errors.ts";
 import { FilterTiming } from "./filter-timing.ts";
 import { withServerTiming } from "./server-timing.ts";
+import { newRequestId } from "./request-id.ts";
 import { traceContext } from "./trace-context.ts";
 import { DEFAULT_OPTIONS, type GatewayOptions } from "./options.ts";
 import { PluginPool, type PluginSlot } from "./plugin-pool.ts";
@@ -30,11 +31,6 @@ interface PlannedPlugin {
 
 export interface RequestContext {
   waitUntil(promise: Promise<unknown>): void;
-}
-
-/** Kong's request ids are 32 hex digits. */
-function newRequestId(): string {
-  return crypto.randomUUID().replaceAll("-", "");
 }
 
 export class Gateway {

@@ -14,13 +14,10 @@ import type { GatewayOptions } from "../options.ts";
 import { PluginPool } from "../plugin-pool.ts";
 import { proxy, type AppHandler } from "../proxy.ts";
 import type { VmHost } from "../../abi/host-api.ts";
+import { newRequestId } from "../request-id.ts";
 import { appConfig } from "./app-config.ts";
 import type { AppChainPlan } from "./options.ts";
 
-/** Kong's request ids are 32 hex digits (as the gateway's; not imported, to keep its router out of the app's bundle). */
-function newRequestId(): string {
-  return crypto.randomUUID().replaceAll("-", "");
-}
 
 /** Who the middleware's own log lines name. */
 const LOG_SUBJECT = "proxyWasm";
