@@ -51,7 +51,8 @@ export async function loopGateway(root: string, name: string, config: string, fi
   // A baseline checkout from before global state has no state objects to host.
   const stateDir = existsSync(join(root, "worker/state/binding.ts")) ? join(out, "state") : null;
   if (stateDir) await mkdir(stateDir, { recursive: true });
-  const files = await writeWorkerdConfig(out, { modules, compatibilityDate: COMPATIBILITY_DATE, addresses: ["127.0.0.1:0"], stateDir });
-  return { name, config: files.binary };
+  const workerdConfig = { modules, compatibilityDate: COMPATIBILITY_DATE, addresses: ["127.0.0.1:0"], stateDir };
+  const files = await writeWorkerdConfig(out, workerdConfig);
+  return { name, config: files.binary, textConfig: files.text, workerdConfig };
 }
 

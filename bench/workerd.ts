@@ -11,6 +11,7 @@ import { build, COMPATIBILITY_DATE } from "../cli/build.ts";
 import { bundleWithWrangler } from "../cli/bundle.ts";
 import { renderWranglerToml } from "../cli/entry-source.ts";
 import { workerdBinary } from "../cli/package-paths.ts";
+import type { WorkerdConfig } from "../cli/workerd-config.ts";
 import { writeWorkerdConfig } from "../cli/workerd-config-files.ts";
 import { startProcess, type BenchChild } from "./processes.ts";
 
@@ -22,6 +23,10 @@ export interface BundledWorker {
   name: string;
   /** `workerd.config.bin`, for `workerd serve --binary`. */
   config: string;
+  /** `workerd.capnp`, the same config as text (only bench/config-form-paired.ts starts from it). */
+  textConfig: string;
+  /** What both describe, for writing the config another way (another checkout's renderer). */
+  workerdConfig: WorkerdConfig;
 }
 
 /** A running workerd. */
@@ -42,8 +47,9 @@ async function finish(name: string, outDir: string, gateway: boolean, vars: Reco
   const modules = await bundleWithWrangler(outDir);
   const stateDir = gateway ? join(outDir, "state") : null;
   if (stateDir) await mkdir(stateDir, { recursive: true });
-  const files = await writeWorkerdConfig(outDir, { modules, compatibilityDate: COMPATIBILITY_DATE, addresses: ["127.0.0.1:0"], stateDir, vars });
-  return { name, config: files.binary };
+  const workerdConfig = { modules, compatibilityDate: COMPATIBILITY_DATE, addresses: ["127.0.0.1:0"], stateDir, vars };
+  const files = await writeWorkerdConfig(outDir, workerdConfig);
+  return { name, config: files.binary, textConfig: files.text, workerdConfig };
 }
 
 /** The gateway for `config` and `filters`, exactly as `serve` builds it (`adminApi: false` as `--admin-api off` does). */
@@ -71,10 +77,14 @@ export async function bundlePlainWorker(name: string, source: string, upstream: 
   return finish(name, out, false);
 }
 
-/** Starts a fresh workerd on `worker` (with `extraArgs`, e.g. an inspector address); resolves once it accepts connections. */
-export async function startWorkerd(worker: BundledWorker, extraArgs: readonly string[] = []): Promise<RunningWorkerd> {
+/**
+ * Starts a fresh workerd on `worker` (with `extraArgs`, e.g. an inspector address), from its
+ * binary config unless `form` says text; resolves once it accepts connections.
+ */
+export async function startWorkerd(worker: BundledWorker, extraArgs: readonly string[] = [], form: "binary" | "text" = "binary"): Promise<RunningWorkerd> {
+  const config = form === "binary" ? ["--binary", worker.config] : [worker.textConfig];
   const spawnedAt = performance.now();
-  const child = startProcess(workerdBinary(), ["serve", "--binary", worker.config, `--control-fd=${CONTROL_FD}`, ...extraArgs], {
+  const child = startProcess(workerdBinary(), ["serve", ...config, `--control-fd=${CONTROL_FD}`, ...extraArgs], {
     // stdout carries console.log of the worker (filter logs): not wanted under load.
     stdio: ["ignore", "ignore", "inherit", "pipe"],
   });
