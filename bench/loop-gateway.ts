@@ -4,8 +4,10 @@
  * replaced by an in-memory response (20 bytes, the headers a node upstream sends).
  * @module
  */
+import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { writeWorkerdConfig } from "../cli/workerd-config-files.ts";
 import { BENCH_BUILD } from "./fixtures/filters-folder.ts";
 import type { BundledWorker } from "./workerd.ts";
 
@@ -30,11 +32,14 @@ export default {
 };
 `;
 
-/** The bench gateway built by the checkout at `root`, with the looping entry. */
+/**
+ * The bench gateway built by the checkout at `root`, with the looping entry. The workerd config
+ * is this checkout's, in binary form, whatever `root` would write: builds compare by their code,
+ * not by how workerd was started.
+ */
 export async function loopGateway(root: string, name: string, config: string, filters: string): Promise<BundledWorker> {
   const { build, COMPATIBILITY_DATE } = (await import(join(root, "cli/build.ts"))) as typeof import("../cli/build.ts");
   const { bundleWithWrangler } = (await import(join(root, "cli/bundle.ts"))) as typeof import("../cli/bundle.ts");
-  const { renderWorkerdConfig } = (await import(join(root, "cli/workerd-config.ts"))) as typeof import("../cli/workerd-config.ts");
   const out = join(BENCH_BUILD, "bundles", `loop-${name}`);
   await build({ config, filters, filtersExplicit: true, out });
   const entryFile = join(out, "entry.js");
@@ -43,12 +48,11 @@ export async function loopGateway(root: string, name: string, config: string, fi
   if (!factory) throw new Error(`${entryFile}: no export to replace`);
   await writeFile(entryFile, entry.replace(factory[0], LOOP_EXPORT.replace("$FACTORY", factory[1]).replace("$BUNDLE", factory[2])));
   const modules = await bundleWithWrangler(out);
-  const capnp = join(out, "workerd.capnp");
-  const stateDir = join(out, "state");
-  await mkdir(stateDir, { recursive: true });
-  // Both spellings, so that a baseline checkout from before global state builds too.
-  const options = { modules, compatibilityDate: COMPATIBILITY_DATE, addresses: ["127.0.0.1:0"], address: "127.0.0.1:0", stateDir };
-  await writeFile(capnp, renderWorkerdConfig(options as Parameters<typeof renderWorkerdConfig>[0]));
-  return { name, capnp };
+  // A baseline checkout from before global state has no state objects to host.
+  const stateDir = existsSync(join(root, "worker/state/binding.ts")) ? join(out, "state") : null;
+  if (stateDir) await mkdir(stateDir, { recursive: true });
+  const workerdConfig = { modules, compatibilityDate: COMPATIBILITY_DATE, addresses: ["127.0.0.1:0"], stateDir };
+  const files = await writeWorkerdConfig(out, workerdConfig);
+  return { name, config: files.binary, textConfig: files.text, workerdConfig };
 }
 

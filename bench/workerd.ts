@@ -11,13 +11,22 @@ import { build, COMPATIBILITY_DATE } from "../cli/build.ts";
 import { bundleWithWrangler } from "../cli/bundle.ts";
 import { renderWranglerToml } from "../cli/entry-source.ts";
 import { workerdBinary } from "../cli/package-paths.ts";
-import { renderWorkerdConfig } from "../cli/workerd-config.ts";
+import type { WorkerdConfig } from "../cli/workerd-config.ts";
+import { writeWorkerdConfig } from "../cli/workerd-config-files.ts";
 import { startProcess, type BenchChild } from "./processes.ts";
 
-/** A bundled worker with its generated `workerd.capnp` (listening on any free port). */
+/**
+ * A bundled worker with its generated workerd config (listening on any free port), in binary
+ * form as `serve` starts it: every bench worker starts the same way, so cold starts compare.
+ */
 export interface BundledWorker {
   name: string;
-  capnp: string;
+  /** `workerd.config.bin`, for `workerd serve --binary`. */
+  config: string;
+  /** `workerd.capnp`, the same config as text (only bench/config-form-paired.ts starts from it). */
+  textConfig: string;
+  /** What both describe, for writing the config another way (another checkout's renderer). */
+  workerdConfig: WorkerdConfig;
 }
 
 /** A running workerd. */
@@ -36,11 +45,11 @@ const CONTROL_FD = 3;
 /** Bundles the worker in `outDir`; a gateway gets its state objects (storage under `outDir/state`). */
 async function finish(name: string, outDir: string, gateway: boolean, vars: Record<string, string> = {}): Promise<BundledWorker> {
   const modules = await bundleWithWrangler(outDir);
-  const capnp = join(outDir, "workerd.capnp");
   const stateDir = gateway ? join(outDir, "state") : null;
   if (stateDir) await mkdir(stateDir, { recursive: true });
-  await writeFile(capnp, renderWorkerdConfig({ modules, compatibilityDate: COMPATIBILITY_DATE, addresses: ["127.0.0.1:0"], stateDir, vars }));
-  return { name, capnp };
+  const workerdConfig = { modules, compatibilityDate: COMPATIBILITY_DATE, addresses: ["127.0.0.1:0"], stateDir, vars };
+  const files = await writeWorkerdConfig(outDir, workerdConfig);
+  return { name, config: files.binary, textConfig: files.text, workerdConfig };
 }
 
 /** The gateway for `config` and `filters`, exactly as `serve` builds it (`adminApi: false` as `--admin-api off` does). */
@@ -51,7 +60,7 @@ export async function bundleGateway(name: string, config: string, filters: strin
 
 /**
  * A plain worker: `source` exports `createWorker(upstream)`; the generated entry calls it with
- * the upstream URL (baked in, so the capnp needs no bindings, like the gateway's).
+ * the upstream URL (baked in, so the config needs no bindings, like the gateway's).
  */
 export async function bundlePlainWorker(name: string, source: string, upstream: string, outDir: string): Promise<BundledWorker> {
   const out = resolve(outDir);
@@ -68,10 +77,14 @@ export async function bundlePlainWorker(name: string, source: string, upstream: 
   return finish(name, out, false);
 }
 
-/** Starts a fresh workerd on `worker` (with `extraArgs`, e.g. an inspector address); resolves once it accepts connections. */
-export async function startWorkerd(worker: BundledWorker, extraArgs: readonly string[] = []): Promise<RunningWorkerd> {
+/**
+ * Starts a fresh workerd on `worker` (with `extraArgs`, e.g. an inspector address), from its
+ * binary config unless `form` says text; resolves once it accepts connections.
+ */
+export async function startWorkerd(worker: BundledWorker, extraArgs: readonly string[] = [], form: "binary" | "text" = "binary"): Promise<RunningWorkerd> {
+  const config = form === "binary" ? ["--binary", worker.config] : [worker.textConfig];
   const spawnedAt = performance.now();
-  const child = startProcess(workerdBinary(), ["serve", worker.capnp, `--control-fd=${CONTROL_FD}`, ...extraArgs], {
+  const child = startProcess(workerdBinary(), ["serve", ...config, `--control-fd=${CONTROL_FD}`, ...extraArgs], {
     // stdout carries console.log of the worker (filter logs): not wanted under load.
     stdio: ["ignore", "ignore", "inherit", "pipe"],
   });

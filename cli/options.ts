@@ -116,7 +116,8 @@ Commands:
           "npx wrangler deploy" deploys the result)
   dev     build, then run "wrangler dev" on it
   serve   build, bundle with "wrangler deploy --dry-run" and run it on plain workerd
-          (the fastest local runtime)
+          (the fastest local runtime) from <out>/workerd.config.bin; <out>/workerd.capnp
+          is the same config as text, for running workerd by hand
   init [DIR]
           write a starting project into DIR (default: .): kong.yml, filters/ with the
           greeting filter, wrangler.toml, package.json; then "npm install && npm start"

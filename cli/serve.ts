@@ -1,9 +1,10 @@
 /**
  * `proxy-wasm-workers serve`: build, bundle with wrangler, run on plain `workerd serve`
- * (8–16× the throughput of `wrangler dev`, see docs/workers-platform.md).
+ * (8–16× the throughput of `wrangler dev`, see docs/workers-platform.md), started from the
+ * binary config (workerd's capnp text compiler is slow on an embedded bundle).
  * @module
  */
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
@@ -15,7 +16,8 @@ import { startEchoUpstream, type EchoUpstream } from "./echo-upstream.ts";
 import type { RunOptions } from "./options.ts";
 import { workerdBinary } from "./package-paths.ts";
 import { TICK_PATH } from "../worker/state/binding.ts";
-import { listenAddress, preserveHostUpstreams, renderWorkerdConfig, socketName } from "./workerd-config.ts";
+import { listenAddress, preserveHostUpstreams, socketName } from "./workerd-config.ts";
+import { loadConfigEncoder, writeWorkerdConfig } from "./workerd-config-files.ts";
 import { workerSettings } from "./worker-settings.ts";
 
 /** How long workerd may take to open its socket before we give up. */
@@ -38,8 +40,9 @@ export interface RunningServer {
 /** Builds, bundles and starts workerd; resolves once it accepts connections. */
 export async function startServer(options: RunOptions): Promise<RunningServer> {
   const { outDir, config } = await build(options);
+  // Loads while wrangler bundles in its own process; a failure shows where the config is written.
+  loadConfigEncoder().catch(() => undefined);
   const modules = await bundleWithWrangler(outDir);
-  const capnp = join(outDir, "workerd.capnp");
   const isolates = options.isolates ?? 1;
   // Isolates take consecutive ports, or with port 0 free ones picked here: each isolate is told
   // its port (X-Forwarded-Port), so it must be known before workerd starts.
@@ -53,9 +56,9 @@ export async function startServer(options: RunOptions): Promise<RunningServer> {
   // log is opt-in: each line costs CPU, which is what a request costs there), and takes the
   // client's address from the connection (workerd has no CF-Connecting-IP of its own to trust).
   const vars = { PROXY_WASM_ACCESS_LOG: "on", PROXY_WASM_CLIENT_ADDRESS: "connection", ...(await workerSettings(options)) };
-  await writeFile(capnp, renderWorkerdConfig({ modules, compatibilityDate: COMPATIBILITY_DATE, addresses, stateDir, upstreams, vars }));
+  const files = await writeWorkerdConfig(outDir, { modules, compatibilityDate: COMPATIBILITY_DATE, addresses, stateDir, upstreams, vars });
 
-  const args = ["serve", capnp, `--control-fd=${CONTROL_FD}`, ...(options.verbose ? ["--verbose"] : [])];
+  const args = ["serve", "--binary", files.binary, `--control-fd=${CONTROL_FD}`, ...(options.verbose ? ["--verbose"] : [])];
   const workerd = startChild(workerdBinary(), args, { stdio: ["inherit", "inherit", "inherit", "pipe"] });
   const listening = await listeningPorts(workerd, workerd.stdio[CONTROL_FD] as Readable, isolates);
   const host = options.ip.includes(":") ? `[${options.ip}]` : options.ip;

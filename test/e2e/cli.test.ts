@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEchoUpstream, type Echo, type EchoUpstream } from "../../cli/echo-upstream.ts";
+import { workerdBinary } from "../../cli/package-paths.ts";
 import { BUILT_FILTERS, ensureBuiltFilters } from "./support/built-filters.ts";
 import { REPO_ROOT, runCli, startCli, type BackgroundCli } from "./support/cli-process.ts";
 
@@ -216,6 +217,49 @@ describe("proxy-wasm-workers serve --admin-api off", () => {
     const bundled = await readFile(join(out, "dist", "entry.js"), "utf8");
     expect(bundled).not.toContain("node_modules/yaml/");
     expect(bundled).not.toContain("node_modules/hono/");
+  });
+});
+
+describe("the workerd.capnp serve writes next to the binary config it starts from", () => {
+  let upstream: EchoUpstream | undefined;
+  let out: string;
+
+  beforeAll(async () => {
+    let cli: BackgroundCli;
+    ({ upstream, cli, out } = await serveGreeting("serve-text-config"));
+    await cli.stop();
+  }, 240_000);
+
+  afterAll(async () => {
+    await upstream?.close();
+  });
+
+  it("starts workerd by hand and proxies through the greeting filter", async () => {
+    expect(existsSync(join(out, "workerd.config.bin"))).toBe(true);
+    // Any free port instead of the one serve picked, which another test may have taken since.
+    const workerd = spawn(workerdBinary(), ["serve", "workerd.capnp", "--socket-addr=http-0=127.0.0.1:0", "--control-fd=3"], {
+      cwd: out,
+      stdio: ["ignore", "ignore", "pipe", "pipe"],
+    });
+    const exited = new Promise<void>((resolve) => workerd.once("exit", () => resolve()));
+    let stderr = "";
+    workerd.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    try {
+      const port = await new Promise<number>((resolve, reject) => {
+        workerd.stdio[3]!.on("data", (chunk: Buffer) => {
+          const listening = /"port":(\d+)/.exec(chunk.toString());
+          if (listening) resolve(Number(listening[1]));
+        });
+        workerd.once("exit", (code) => reject(new Error(`workerd exited with ${code}: ${stderr}`)));
+      });
+      const response = await fetch(`http://127.0.0.1:${port}/anything`, { signal: AbortSignal.timeout(10_000) });
+      const text = await response.text();
+      expect(response.status, `body: ${text}\nworkerd: ${stderr}`).toBe(200);
+      expect(response.headers.get("x-greeting")).toBe(GREETING);
+    } finally {
+      workerd.kill("SIGTERM");
+      await exited;
+    }
   });
 });
 
