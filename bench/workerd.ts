@@ -79,12 +79,19 @@ export async function bundlePlainWorker(name: string, source: string, upstream: 
 
 /**
  * Starts a fresh workerd on `worker` (with `extraArgs`, e.g. an inspector address), from its
- * binary config unless `form` says text; resolves once it accepts connections.
+ * binary config unless `form` says text; resolves once it accepts connections. `launcher` runs
+ * workerd under another command (a profiler: `["perf", "record", …, "--"]`).
  */
-export async function startWorkerd(worker: BundledWorker, extraArgs: readonly string[] = [], form: "binary" | "text" = "binary"): Promise<RunningWorkerd> {
+export async function startWorkerd(
+  worker: BundledWorker,
+  extraArgs: readonly string[] = [],
+  form: "binary" | "text" = "binary",
+  launcher: readonly string[] = [],
+): Promise<RunningWorkerd> {
   const config = form === "binary" ? ["--binary", worker.config] : [worker.textConfig];
+  const command = [...launcher, workerdBinary(), "serve", ...config, `--control-fd=${CONTROL_FD}`, ...extraArgs];
   const spawnedAt = performance.now();
-  const child = startProcess(workerdBinary(), ["serve", ...config, `--control-fd=${CONTROL_FD}`, ...extraArgs], {
+  const child = startProcess(command[0]!, command.slice(1), {
     // stdout carries console.log of the worker (filter logs): not wanted under load.
     stdio: ["ignore", "ignore", "inherit", "pipe"],
   });

@@ -35,10 +35,19 @@ export function loadConfigEncoder(): Promise<ConfigEncoder> {
 /** Writes both forms of `config` into `dir`, the folder its module paths are relative to. */
 export async function writeWorkerdConfig(dir: string, config: WorkerdConfig): Promise<WorkerdConfigFiles> {
   const files = { binary: join(dir, WORKERD_CONFIG_BINARY), text: join(dir, WORKERD_CONFIG_TEXT) };
-  const [encode, contents] = await Promise.all([loadConfigEncoder(), readModules(dir, config.modules)]);
-  await writeFile(files.binary, encode(workerdConfigObject(config, (module) => contents.get(module.name)!)));
+  await writeFile(files.binary, await encodeWorkerdConfig(dir, config));
   await writeFile(files.text, renderWorkerdConfig(config));
   return files;
+}
+
+/**
+ * The binary message of `config`, its modules read from `dir`; with V8 flags only for
+ * measurements (a profiler's `--perf-basic-prof`), never for serving.
+ */
+export async function encodeWorkerdConfig(dir: string, config: WorkerdConfig, v8Flags: readonly string[] = []): Promise<Buffer> {
+  const [encode, contents] = await Promise.all([loadConfigEncoder(), readModules(dir, config.modules)]);
+  const object = workerdConfigObject(config, (module) => contents.get(module.name)!);
+  return encode(v8Flags.length === 0 ? object : { ...object, v8Flags: [...v8Flags] });
 }
 
 /** Each module with its contents, as the binary form carries them (the text form embeds files). */
