@@ -11,6 +11,7 @@ import { GuestTrap, ProcExit, VmFailure, type VmFailureKind } from "./errors.ts"
 import { resolveExports, type GuestExports } from "./exports.ts";
 import type { VmHost } from "./host-api.ts";
 import { BufferSwitch, importsSwitchedCalls } from "./buffer-switch.ts";
+import { VmLock } from "./vm-lock.ts";
 import { buildImports, switchedCalls } from "./imports.ts";
 import { GuestMemory } from "./memory.ts";
 import { DEFAULT_FUEL_BUDGET, fuelExhaustion, fuelOf, fuelUsed, type FuelMeter } from "./fuel.ts";
@@ -43,7 +44,16 @@ export interface VmOptions {
    * bodies are read before the callbacks that may want them.
    */
   bufferSwitch?: WebAssembly.Module;
+  /**
+   * How long a callback may wait while another callback of this VM is suspended (default
+   * DEFAULT_LOCK_TIMEOUT_MS). A wait that runs out means the running callback never ended: the
+   * VM fails and is replaced.
+   */
+  lockTimeoutMs?: number;
 }
+
+/** As long as a filter may pause a request (the gateway's default pause timeout). */
+export const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
 
 /** What a callback needs besides its arguments. */
 export interface CallOptions {
@@ -93,10 +103,8 @@ export class Vm {
   #frames: Frame[] = [];
   #nextContextId = 1;
   #nextCalloutToken = 1;
-  /** Settles when the callback running now (suspending VMs) has ended: the per-VM lock. */
-  #turn: Promise<unknown> = Promise.resolve();
-  /** Callbacks queued behind the lock or running under it; synchronous calls wait while any are. */
-  #locked = 0;
+  /** One callback at a time while one may suspend; synchronous calls wait while it is held. */
+  readonly #lock: VmLock;
   /** A callback of this isolate-scoped VM is running through `WebAssembly.promising`. */
   #promisingCallback = false;
   #switch: BufferSwitch | null = null;
@@ -114,6 +122,9 @@ export class Vm {
     this.memoryLimitBytes = options.memoryLimitBytes ?? Number.POSITIVE_INFINITY;
     this.fuelBudget = options.fuelBudget ?? DEFAULT_FUEL_BUDGET;
     this.globalState = options.globalState ?? null;
+    this.#lock = new VmLock(options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, (timeout) => {
+      this.#fail("runtime", "a callback waiting for the VM", timeout);
+    });
   }
 
   /** Whether callbacks may suspend (global state): they then return promises and run one at a time. */
@@ -131,7 +142,7 @@ export class Vm {
 
   /** Whether a callback must wait for the lock: one is running through `promising` or queued. */
   get locked(): boolean {
-    return this.#locked > 0;
+    return this.#lock.locked;
   }
 
   /**
@@ -269,7 +280,7 @@ export class Vm {
     if (this.globalState) return this.#exclusive(() => this.#callPromising(context, callback, fn, args, options, null));
     const bufferSwitch = this.#switch;
     if (options?.mayReadDeferredBody && bufferSwitch !== null) return this.#exclusive(() => this.#callPromising(context, callback, fn, args, options, bufferSwitch));
-    if (this.#locked > 0) return this.#exclusive(async () => this.call(context, callback, fn, args, options));
+    if (this.#lock.locked) return this.#exclusive(async () => this.call(context, callback, fn, args, options));
     return this.call(context, callback, fn, args, options);
   }
 
@@ -324,17 +335,10 @@ export class Vm {
     }
   }
 
-  /** Runs `task` once every earlier task of this VM has settled; the lock of a suspending VM. */
+  /** Runs `task` once every earlier task of this VM has settled (abi/vm-lock.ts); a failed VM runs nothing more. */
   #exclusive<T>(task: () => Promise<T>): Promise<T> {
-    const release = () => {
-      this.#locked--;
-    };
-    // Nothing running or queued: start now rather than a microtask later.
-    const idle = this.#locked === 0;
-    this.#locked++;
-    const turn = idle ? task() : this.#turn.then(task);
-    this.#turn = turn.then(release, release);
-    return turn;
+    if (this.failure) return Promise.reject(this.failure);
+    return this.#lock.run(task);
   }
 
   #promisingOf(fn: GuestCallback): (...args: number[]) => Promise<number | undefined> {

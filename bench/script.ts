@@ -25,3 +25,8 @@ export function numberOption(name: string, fallback: number): number {
   const text = process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
   return text === undefined ? fallback : Number(text);
 }
+
+/** The text given as `--name=TEXT` on the command line, or `fallback`. */
+export function textOption(name: string, fallback: string): string {
+  return process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
+}

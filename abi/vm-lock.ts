@@ -1,0 +1,137 @@
+/**
+ * The lock of a VM whose callbacks may suspend (global state, deferred bodies): one callback at
+ * a time, the others wait in order.
+ *
+ * Why waiters wake on timers of their own instead of a promise the holder resolves: on workerd
+ * every request has its own I/O context. Under `bench/soak.ts --chain=body-reading` (sustained
+ * load from many connections on `workerd serve`) two things went wrong with a chain of `then`s:
+ * - a request whose only pending work was the promise another request would settle had no I/O
+ *   of its own; workerd cancelled it as hung ("your Worker's code had hung"), the continuations
+ *   of a cancelled request never ran, so the lock was never released again and every later
+ *   callback of the VM waited forever;
+ * - with a timer keeping each waiter alive but the holder still resolving the next waiter's
+ *   promise, about 1 in 350 requests read its deferred body in another request's context
+ *   ("Cannot perform I/O on behalf of a different request"), which failed the filter and so the
+ *   VM. Woken by its own timer, a waiter runs in its own request; that error did not occur again.
+ * So here:
+ * - a waiter polls a flag on a timer of its own (I/O of its request, which also keeps it alive):
+ *   the first in line at once, the later ones less often, so a long queue costs few wake-ups;
+ * - the holder hands the lock over by setting the first waiter's flag, never running its code;
+ *   waiters that stopped looking for PICKUP_MS belong to requests that are gone (when the load
+ *   generator closed its connections, cancelled requests were left in the queue and handed the
+ *   lock, which nobody alive then held): the holder skips them, and if the one it handed the lock
+ *   to does not take it within PICKUP_MS, the first waiter to look takes it;
+ * - a waiter gives up at its deadline and reports the VM stuck (its owner fails it: a suspended
+ *   guest cannot be called again safely, and the pool replaces a failed VM).
+ * @module
+ */
+
+/** Waiting for the VM took longer than the lock's deadline. */
+export class VmLockTimeout extends Error {
+  constructor(readonly waitedMs: number) {
+    super(`waited ${waitedMs} ms for the VM's running callback to end`);
+    this.name = "VmLockTimeout";
+  }
+}
+
+/** The longest pause between two looks at the flag, for a waiter far back in the queue (ms). */
+const SLOWEST_POLL_MS = 20;
+/**
+ * A waiter handed the lock that has not taken it after this long belongs to a request that is
+ * gone (its client disconnected, its timers never fire again): the next in line takes it (ms).
+ */
+export const PICKUP_MS = 100;
+
+interface Waiter {
+  granted: boolean;
+  /** When it last looked at its flag: one that stopped looking belongs to a request that is gone. */
+  lookedAt: number;
+}
+
+export class VmLock {
+  #held = false;
+  readonly #waiters: Waiter[] = [];
+  /** The waiter the lock was handed to, until it takes it, and when. */
+  #handedTo: { waiter: Waiter; at: number } | null = null;
+
+  /**
+   * @param timeoutMs how long a callback may wait for the VM
+   * @param onStuck called when a waiter gave up on a holder that never finished
+   */
+  constructor(
+    readonly timeoutMs: number,
+    private readonly onStuck: (timeout: VmLockTimeout) => void,
+  ) {}
+
+  /** Whether a task is running under the lock, handed the lock, or waiting for it. */
+  get locked(): boolean {
+    return this.#held;
+  }
+
+  /** Runs `task` once every earlier task has ended; rejects with VmLockTimeout if its turn does not come in time. */
+  run<T>(task: () => Promise<T>): Promise<T> {
+    if (!this.#held) {
+      // Nothing running or waiting: start now rather than a timer later.
+      this.#held = true;
+      return this.#runHeld(task);
+    }
+    return this.#turn().then(() => this.#runHeld(task));
+  }
+
+  #turn(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = { granted: false, lookedAt: Date.now() };
+      const started = Date.now();
+      const look = () => {
+        waiter.lookedAt = Date.now();
+        if (waiter.granted) {
+          if (this.#handedTo?.waiter === waiter) this.#handedTo = null;
+          return resolve();
+        }
+        const handedTo = this.#handedTo;
+        if (handedTo !== null && Date.now() - handedTo.at >= PICKUP_MS) {
+          // The lock went to a waiter that never came for it: whoever looks first takes it.
+          handedTo.waiter.granted = false;
+          this.#handedTo = null;
+          const at = this.#waiters.indexOf(waiter);
+          if (at >= 0) this.#waiters.splice(at, 1);
+          return resolve();
+        }
+        // Passed over because it was too slow to look: back to the front of the queue.
+        if (!this.#waiters.includes(waiter)) this.#waiters.unshift(waiter);
+        if (Date.now() - started >= this.timeoutMs) {
+          this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
+          const timeout = new VmLockTimeout(this.timeoutMs);
+          this.onStuck(timeout);
+          return reject(timeout);
+        }
+        // The n-th in line looks every n ms: the first at once, the queue behind it rarely.
+        setTimeout(look, Math.min(this.#waiters.indexOf(waiter), SLOWEST_POLL_MS));
+      };
+      this.#waiters.push(waiter);
+      setTimeout(look, 0);
+    });
+  }
+
+  async #runHeld<T>(task: () => Promise<T>): Promise<T> {
+    try {
+      return await task();
+    } finally {
+      this.#release();
+    }
+  }
+
+  #release(): void {
+    let next = this.#waiters.shift();
+    // Skip waiters that stopped looking (their requests are gone); one skipped by mistake puts
+    // itself back at the front when it looks again.
+    while (next !== undefined && Date.now() - next.lookedAt > PICKUP_MS) next = this.#waiters.shift();
+    // The lock stays held for the next waiter, which starts when its own timer sees the flag.
+    if (next) {
+      next.granted = true;
+      this.#handedTo = { waiter: next, at: Date.now() };
+    } else {
+      this.#held = false;
+    }
+  }
+}
