@@ -110,6 +110,12 @@ export class Vm {
   #switch: BufferSwitch | null = null;
   /** Whether the module imports the body buffer host calls at all. */
   #readsBodies = true;
+  /**
+   * A callback of this VM read a deferred body: the filter does read bodies, so later bodies are
+   * read before its callbacks. A callback suspended on a read holds the whole VM, which under
+   * many concurrent requests cost more than the read it saves (bench/soak.ts --chain=body-reading).
+   */
+  #readDeferredBody = false;
   readonly #promising = new Map<Function, (...args: number[]) => Promise<number | undefined>>();
 
   private constructor(options: VmOptions) {
@@ -134,10 +140,15 @@ export class Vm {
 
   /**
    * Whether a body may reach this VM's body callbacks unread: the filter cannot read bodies, or
-   * its body host calls go through the buffer switch.
+   * its body host calls go through the buffer switch and none of its callbacks has read one yet.
    */
   get defersBodies(): boolean {
-    return !this.#readsBodies || this.#switch !== null;
+    return !this.#readsBodies || (this.#switch !== null && !this.#readDeferredBody);
+  }
+
+  /** A body host call is about to read a deferred body for this VM's callback. */
+  noteDeferredBodyRead(): void {
+    this.#readDeferredBody = true;
   }
 
   /** Whether a callback must wait for the lock: one is running through `promising` or queued. */

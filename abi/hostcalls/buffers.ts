@@ -43,6 +43,7 @@ function unreadBodyOf(vm: Vm, type: number): { exchange: HttpExchange; direction
 function afterBodyRead(vm: Vm, type: number, call: () => number): number | Promise<number> {
   const deferred = unreadBodyOf(vm, type);
   if (deferred === null) return call();
+  vm.noteDeferredBodyRead();
   return deferred.exchange.readDeferredBody(deferred.direction).then((read) => (read ? call() : Status.InternalFailure));
 }
 

@@ -69,6 +69,19 @@ describe("deferred bodies: a small body is read only when a filter asks for it",
     expect(gateway.logs.join("\n")).not.toMatch(/unreachable|failed/);
   });
 
+  it("a filter that has read a body gets later bodies read up front, and other filters' bodies still pass unread", async () => {
+    const gateway = gatewayFor(CONFIG);
+    for (let i = 0; i < 2; i++) {
+      const { text } = await timing(gateway.fetch(`/guarded${SLOW_SIZED_BODY}`));
+      expect(text).toBe(`SEEN:${SLOW_BODY_TEXT}`);
+    }
+    // rust-sdk-add-header ran in both chains; only deferred-body-guard's VM reads bodies.
+    const { headersMs, bodyMs, text } = await timing(gateway.fetchHeaders(`/untouched${SLOW_SIZED_BODY}`));
+    expect(text).toBe(SLOW_BODY_TEXT);
+    expect(bodyMs - headersMs).toBeGreaterThanOrEqual(200);
+    expect(gateway.logs.join("\n")).not.toMatch(/unreachable|failed/);
+  });
+
   it("while one stream's callback waits for its body, no other callback of that VM starts", async () => {
     const gateway = gatewayFor(CONFIG);
     const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => timing(gateway.fetch(i % 2 ? `/guarded/drip-sized/2/50` : "/guarded/anything"))));
