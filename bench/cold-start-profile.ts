@@ -15,7 +15,7 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { encodeWorkerdConfig } from "../cli/workerd-config-files.ts";
 import { BENCH_BUILD } from "./fixtures/filters-folder.ts";
-import { phaseNames, phaseTimes } from "./perf-phases.ts";
+import { phaseNames, phaseTimes, type PhaseTimes } from "./perf-phases.ts";
 import { prepareBench } from "./prepare.ts";
 import { numberOption, runScript } from "./script.ts";
 import { median, round } from "./stats.ts";
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   const medians = new Map<string, Map<string, number>>();
   for (const worker of workers) {
     const profiled = await profiledWorker(worker);
-    const perRun = [];
+    const perRun: PhaseTimes[] = [];
     for (let run = 0; run < runs; run++) {
       const perfData = join(outDir, `${workers.indexOf(worker)}-${run}.data`);
       await recordColdStart(profiled, perfData, frequency);
