@@ -20,7 +20,7 @@ import { numberOption, runScript } from "./script.ts";
 import { cpuMsPrecise } from "./proc-stats.ts";
 import { median } from "./stats.ts";
 import { CASES, type Target } from "./throughput.ts";
-import { startWorkerd, type BundledWorker } from "./workerd.ts";
+import { finish, startWorkerd, type BundledWorker } from "./workerd.ts";
 
 const DEFAULT_CASES = ["bare", "c", "tiny", "rust", "d", "rust5", "e"];
 
@@ -30,8 +30,9 @@ function stringOption(name: string): string | undefined {
 
 /** The gateway for the same config and filters, built by the checkout in `dir`. */
 async function baselineGateway(dir: string, config: string, filters: string): Promise<BundledWorker> {
-  const { bundleGateway } = (await import(join(resolve(dir), "bench/workerd.ts"))) as typeof import("./workerd.ts");
-  return bundleGateway("gateway (baseline)", config, filters, join(BENCH_BUILD, "bundles", "gateway-baseline"));
+  const { build } = (await import(join(resolve(dir), "cli/build.ts"))) as typeof import("../cli/build.ts");
+  const { outDir } = await build({ config, filters, filtersExplicit: true, out: join(BENCH_BUILD, "bundles", "gateway-baseline") });
+  return finish("gateway (baseline)", outDir, true);
 }
 
 interface Entry {

@@ -42,8 +42,12 @@ export interface RunningWorkerd {
 
 const CONTROL_FD = 3;
 
-/** Bundles the worker in `outDir`; a gateway gets its state objects (storage under `outDir/state`). */
-async function finish(name: string, outDir: string, gateway: boolean, vars: Record<string, string> = {}): Promise<BundledWorker> {
+/**
+ * Bundles the worker built in `outDir` and writes its workerd config; a gateway gets its state
+ * objects (storage under `outDir/state`). Also for a build by another checkout (a baseline), which
+ * then starts the way this checkout starts workers.
+ */
+export async function finish(name: string, outDir: string, gateway: boolean, vars: Record<string, string> = {}): Promise<BundledWorker> {
   const modules = await bundleWithWrangler(outDir);
   const stateDir = gateway ? join(outDir, "state") : null;
   if (stateDir) await mkdir(stateDir, { recursive: true });
