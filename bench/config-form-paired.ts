@@ -13,7 +13,7 @@
 import { writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { prepareBench } from "./prepare.ts";
-import { numberOption, runScript } from "./script.ts";
+import { numberOption, runScript, stringOption } from "./script.ts";
 import { median, round } from "./stats.ts";
 import { startWorkerd, type BundledWorker } from "./workerd.ts";
 
@@ -21,10 +21,6 @@ import { startWorkerd, type BundledWorker } from "./workerd.ts";
 interface ConfigForm {
   name: string;
   start(worker: BundledWorker): ReturnType<typeof startWorkerd>;
-}
-
-function stringOption(name: string): string | undefined {
-  return process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
 }
 
 /** The form that starts from the text `root`'s renderer writes next to each worker's config. */

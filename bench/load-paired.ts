@@ -13,7 +13,7 @@ import { loadavg } from "node:os";
 import { measureLoad } from "./load.ts";
 import { prepareBench } from "./prepare.ts";
 import { cpuMsPrecise } from "./proc-stats.ts";
-import { numberOption, runScript } from "./script.ts";
+import { numberOption, runScript, textOption } from "./script.ts";
 import { median, round } from "./stats.ts";
 import { CASES, type ThroughputCase } from "./throughput.ts";
 import { startWorkerd, type RunningWorkerd } from "./workerd.ts";
@@ -40,7 +40,7 @@ function caseById(id: string): ThroughputCase {
 async function main(): Promise<void> {
   const blocks = numberOption("blocks", 12);
   const seconds = numberOption("seconds", 2);
-  const ids = (process.argv.find((arg) => arg.startsWith("--cases="))?.slice("--cases=".length) ?? "tiny,rust,d,rust5,e").split(",");
+  const ids = textOption("cases", "tiny,rust,d,rust5,e").split(",");
   const filtered = ids.map(caseById);
   const noFilters = caseById("c");
   const prepared = await prepareBench();

@@ -16,15 +16,11 @@ import { join, resolve } from "node:path";
 import { BENCH_BUILD } from "./fixtures/filters-folder.ts";
 import { prepareBench } from "./prepare.ts";
 import { cpuMsPrecise } from "./proc-stats.ts";
-import { numberOption, runScript } from "./script.ts";
+import { numberOption, runScript, stringOption } from "./script.ts";
 import { median } from "./stats.ts";
 import { CASES } from "./throughput.ts";
 import { loopGateway } from "./loop-gateway.ts";
 import { startWorkerd, type BundledWorker } from "./workerd.ts";
-
-function stringOption(name: string): string | undefined {
-  return process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
-}
 
 async function main(): Promise<void> {
   const ids = (process.argv[2]?.startsWith("--") ? undefined : process.argv[2])?.split(",") ?? ["c", "tiny", "rust", "d"];

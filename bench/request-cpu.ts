@@ -16,17 +16,13 @@
 import { join, resolve } from "node:path";
 import { BENCH_BUILD } from "./fixtures/filters-folder.ts";
 import { prepareBench, targetWorkers } from "./prepare.ts";
-import { numberOption, runScript } from "./script.ts";
+import { numberOption, runScript, stringOption } from "./script.ts";
 import { cpuMsPrecise } from "./proc-stats.ts";
 import { median } from "./stats.ts";
 import { CASES, type Target } from "./throughput.ts";
 import { finish, startWorkerd, type BundledWorker } from "./workerd.ts";
 
 const DEFAULT_CASES = ["bare", "c", "tiny", "rust", "d", "rust5", "e"];
-
-function stringOption(name: string): string | undefined {
-  return process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
-}
 
 /** The gateway for the same config and filters, built by the checkout in `dir`. */
 async function baselineGateway(dir: string, config: string, filters: string): Promise<BundledWorker> {

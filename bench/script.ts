@@ -20,13 +20,18 @@ export function runScript(main: () => Promise<void>): void {
   );
 }
 
+/** The text given as `--name=TEXT` on the command line, if any. */
+export function stringOption(name: string): string | undefined {
+  return process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
+}
+
 /** The number given as `--name=N` on the command line, or `fallback`. */
 export function numberOption(name: string, fallback: number): number {
-  const text = process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const text = stringOption(name);
   return text === undefined ? fallback : Number(text);
 }
 
 /** The text given as `--name=TEXT` on the command line, or `fallback`. */
 export function textOption(name: string, fallback: string): string {
-  return process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
+  return stringOption(name) ?? fallback;
 }
