@@ -4,12 +4,10 @@
  * replaced by an in-memory response (20 bytes, the headers a node upstream sends).
  * @module
  */
-import { existsSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { writeWorkerdConfig } from "../cli/workerd-config-files.ts";
 import { BENCH_BUILD } from "./fixtures/filters-folder.ts";
-import type { BundledWorker } from "./workerd.ts";
+import { finish, hasGlobalState, type BundledWorker } from "./workerd.ts";
 
 /** Replaces the entry's export with one that can loop requests through the gateway. */
 const LOOP_EXPORT = `
@@ -38,8 +36,7 @@ export default {
  * not by how workerd was started.
  */
 export async function loopGateway(root: string, name: string, config: string, filters: string): Promise<BundledWorker> {
-  const { build, COMPATIBILITY_DATE } = (await import(join(root, "cli/build.ts"))) as typeof import("../cli/build.ts");
-  const { bundleWithWrangler } = (await import(join(root, "cli/bundle.ts"))) as typeof import("../cli/bundle.ts");
+  const { build } = (await import(join(root, "cli/build.ts"))) as typeof import("../cli/build.ts");
   const out = join(BENCH_BUILD, "bundles", `loop-${name}`);
   await build({ config, filters, filtersExplicit: true, out });
   const entryFile = join(out, "entry.js");
@@ -47,12 +44,6 @@ export async function loopGateway(root: string, name: string, config: string, fi
   const factory = /export default (\w+)\((\{ config, modules, filters(?:, bufferSwitch)? \})\);/.exec(entry);
   if (!factory) throw new Error(`${entryFile}: no export to replace`);
   await writeFile(entryFile, entry.replace(factory[0], LOOP_EXPORT.replace("$FACTORY", factory[1]).replace("$BUNDLE", factory[2])));
-  const modules = await bundleWithWrangler(out);
-  // A baseline checkout from before global state has no state objects to host.
-  const stateDir = existsSync(join(root, "worker/state/binding.ts")) ? join(out, "state") : null;
-  if (stateDir) await mkdir(stateDir, { recursive: true });
-  const workerdConfig = { modules, compatibilityDate: COMPATIBILITY_DATE, addresses: ["127.0.0.1:0"], stateDir };
-  const files = await writeWorkerdConfig(out, workerdConfig);
-  return { name, config: files.binary, textConfig: files.text, workerdConfig };
+  return finish(name, out, hasGlobalState(root));
 }
 

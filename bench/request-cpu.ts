@@ -20,7 +20,7 @@ import { numberOption, runScript, stringOption } from "./script.ts";
 import { cpuMsPrecise } from "./proc-stats.ts";
 import { median } from "./stats.ts";
 import { CASES, type Target } from "./throughput.ts";
-import { finish, startWorkerd, type BundledWorker } from "./workerd.ts";
+import { finish, hasGlobalState, startWorkerd, type BundledWorker } from "./workerd.ts";
 
 const DEFAULT_CASES = ["bare", "c", "tiny", "rust", "d", "rust5", "e"];
 
@@ -28,7 +28,7 @@ const DEFAULT_CASES = ["bare", "c", "tiny", "rust", "d", "rust5", "e"];
 async function baselineGateway(dir: string, config: string, filters: string): Promise<BundledWorker> {
   const { build } = (await import(join(resolve(dir), "cli/build.ts"))) as typeof import("../cli/build.ts");
   const { outDir } = await build({ config, filters, filtersExplicit: true, out: join(BENCH_BUILD, "bundles", "gateway-baseline") });
-  return finish("gateway (baseline)", outDir, true);
+  return finish("gateway (baseline)", outDir, hasGlobalState(resolve(dir)));
 }
 
 interface Entry {

@@ -4,6 +4,7 @@
  * started as often as a measurement needs a fresh isolate.
  * @module
  */
+import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
 import type { Readable } from "node:stream";
@@ -41,6 +42,11 @@ export interface RunningWorkerd {
 }
 
 const CONTROL_FD = 3;
+
+/** Whether the checkout at `root` has global state's objects to host (a baseline may predate them). */
+export function hasGlobalState(root: string): boolean {
+  return existsSync(join(root, "worker/state/binding.ts"));
+}
 
 /**
  * Bundles the worker built in `outDir` and writes its workerd config; a gateway gets its state
