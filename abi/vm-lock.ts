@@ -25,6 +25,7 @@
  *   guest cannot be called again safely, and the pool replaces a failed VM).
  * @module
  */
+import type { MaybePromise } from "./maybe-async.ts";
 
 /** Waiting for the VM took longer than the lock's deadline. */
 export class VmLockTimeout extends Error {
@@ -68,8 +69,12 @@ export class VmLock {
     return this.#held;
   }
 
-  /** Runs `task` once every earlier task has ended; rejects with VmLockTimeout if its turn does not come in time. */
-  run<T>(task: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `task` once every earlier task has ended: at once (and synchronously, when `task`
+   * returns no promise) if nothing holds the lock; otherwise it waits its turn, and rejects with
+   * VmLockTimeout if its turn does not come in time.
+   */
+  run<T>(task: () => MaybePromise<T>): MaybePromise<T> {
     if (!this.#held) {
       // Nothing running or waiting: start now rather than a timer later.
       this.#held = true;
@@ -113,12 +118,19 @@ export class VmLock {
     });
   }
 
-  async #runHeld<T>(task: () => Promise<T>): Promise<T> {
+  #runHeld<T>(task: () => MaybePromise<T>): MaybePromise<T> {
+    let outcome: MaybePromise<T>;
     try {
-      return await task();
-    } finally {
+      outcome = task();
+    } catch (error) {
       this.#release();
+      throw error;
     }
+    if (!(outcome instanceof Promise)) {
+      this.#release();
+      return outcome;
+    }
+    return outcome.finally(() => this.#release());
   }
 
   #release(): void {

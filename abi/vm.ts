@@ -10,7 +10,8 @@ import type { Context } from "./context.ts";
 import { GuestTrap, ProcExit, VmFailure, type VmFailureKind } from "./errors.ts";
 import { resolveExports, type GuestExports } from "./exports.ts";
 import type { VmHost } from "./host-api.ts";
-import { BufferSwitch, importsSwitchedCalls } from "./buffer-switch.ts";
+import { BufferSwitch, importsSwitchedCalls, type BodyTrampoline } from "./buffer-switch.ts";
+import type { MaybePromise } from "./maybe-async.ts";
 import { VmLock } from "./vm-lock.ts";
 import { buildImports, switchedCalls } from "./imports.ts";
 import { GuestMemory } from "./memory.ts";
@@ -117,6 +118,8 @@ export class Vm {
    */
   #readDeferredBody = false;
   readonly #promising = new Map<Function, (...args: number[]) => Promise<number | undefined>>();
+  /** Each body callback's trampoline (null: it has none and runs through `promising` alone). */
+  readonly #trampolines = new Map<Function, BodyTrampoline | null>();
 
   private constructor(options: VmOptions) {
     this.filter = options.filter;
@@ -272,7 +275,7 @@ export class Vm {
     try {
       result = (fn(...args) ?? 0) >>> 0;
     } catch (error) {
-      throw this.#fail("runtime", callback, fuelExhaustion(this.#fuel, this.fuelBudget, error) ?? error);
+      throw this.#callbackFailure(callback, error);
     } finally {
       this.#leave(delivering);
     }
@@ -282,44 +285,78 @@ export class Vm {
 
   /**
    * Calls a guest export the way this VM needs: through `WebAssembly.promising` for a VM with
-   * global state, and for a body callback that may read a deferred body; synchronously
-   * ({@link call}) otherwise. Either way only after every earlier callback of this VM has ended:
-   * re-entering a suspended guest would corrupt its stack, so while one is suspended the others
-   * queue (and return promises).
+   * global state, and for a body callback that may read a deferred body (which returns at once
+   * when it did not suspend); synchronously ({@link call}) otherwise. Either way only after every
+   * earlier callback of this VM has ended: re-entering a suspended guest would corrupt its stack,
+   * so while one is suspended the others queue (and return promises).
    */
-  invoke(context: Context | null, callback: string, fn: GuestCallback, args: number[], options?: CallOptions): number | Promise<number> {
-    if (this.globalState) return this.#exclusive(() => this.#callPromising(context, callback, fn, args, options, null));
+  invoke(context: Context | null, callback: string, fn: GuestCallback, args: number[], options?: CallOptions): MaybePromise<number> {
+    if (this.globalState) return this.#exclusive(() => this.#callPromising(context, callback, fn, args, options));
     const bufferSwitch = this.#switch;
-    if (options?.mayReadDeferredBody && bufferSwitch !== null) return this.#exclusive(() => this.#callPromising(context, callback, fn, args, options, bufferSwitch));
+    if (options?.mayReadDeferredBody && bufferSwitch !== null) return this.#exclusive(() => this.#callSwitched(context, callback, fn, args, options, bufferSwitch));
     if (this.#lock.locked) return this.#exclusive(async () => this.call(context, callback, fn, args, options));
     return this.call(context, callback, fn, args, options);
   }
 
-  /**
-   * Calls a guest export through `WebAssembly.promising`; with `bufferSwitch`, the switched host
-   * calls may suspend meanwhile (a VM with global state has them always on).
-   */
-  async #callPromising(context: Context | null, callback: string, fn: GuestCallback, args: number[], options: CallOptions | undefined, bufferSwitch: BufferSwitch | null): Promise<number> {
+  /** Calls a guest export of a VM with global state through `WebAssembly.promising` (its state host calls may suspend). */
+  async #callPromising(context: Context | null, callback: string, fn: GuestCallback, args: number[], options: CallOptions | undefined): Promise<number> {
     if (this.failure) throw this.failure;
     const delivering = this.#enter(context, options);
-    if (bufferSwitch !== null) {
-      this.#promisingCallback = true;
-      bufferSwitch.suspendable = true;
-    }
-    let result: number;
+    let result: number | undefined;
     try {
-      result = ((await this.#promisingOf(fn)(...args)) ?? 0) >>> 0;
+      result = await this.#promisingOf(fn)(...args);
     } catch (error) {
-      throw this.#fail("runtime", callback, fuelExhaustion(this.#fuel, this.fuelBudget, error) ?? error);
+      throw this.#callbackFailure(callback, error);
     } finally {
       this.#leave(delivering);
-      if (bufferSwitch !== null) {
-        bufferSwitch.suspendable = false;
-        this.#promisingCallback = false;
-      }
     }
+    return this.#returned(callback, result);
+  }
+
+  /**
+   * Calls a body callback that may read a deferred body with the switched host calls allowed to
+   * suspend: through its trampoline, so a callback that does not suspend returns synchronously.
+   */
+  #callSwitched(context: Context | null, callback: string, fn: GuestCallback, args: number[], options: CallOptions, bufferSwitch: BufferSwitch): MaybePromise<number> {
+    if (this.failure) throw this.failure;
+    const delivering = this.#enter(context, options);
+    this.#promisingCallback = true;
+    bufferSwitch.suspendable = true;
+    const end = () => {
+      this.#leave(delivering);
+      bufferSwitch.suspendable = false;
+      this.#promisingCallback = false;
+    };
+    const failed = (error: unknown): never => {
+      const failure = this.#callbackFailure(callback, error);
+      end();
+      throw failure;
+    };
+    let outcome: MaybePromise<number | undefined>;
+    try {
+      const trampoline = this.#trampolineOf(fn, bufferSwitch);
+      outcome = trampoline ? trampoline.call(args) : this.#promisingOf(fn)(...args);
+    } catch (error) {
+      return failed(error);
+    }
+    if (!(outcome instanceof Promise)) {
+      end();
+      return this.#returned(callback, outcome);
+    }
+    return outcome.then((value) => {
+      end();
+      return this.#returned(callback, value);
+    }, failed);
+  }
+
+  #callbackFailure(callback: string, error: unknown): VmFailure {
+    return this.#fail("runtime", callback, fuelExhaustion(this.#fuel, this.fuelBudget, error) ?? error);
+  }
+
+  /** A callback's result, once the checks after it passed. */
+  #returned(callback: string, result: number | undefined): number {
     this.#afterCallback(callback);
-    return result;
+    return (result ?? 0) >>> 0;
   }
 
   /** Makes `context` current; answers whether this callback brought a callout response to clear after. */
@@ -347,9 +384,18 @@ export class Vm {
   }
 
   /** Runs `task` once every earlier task of this VM has settled (abi/vm-lock.ts); a failed VM runs nothing more. */
-  #exclusive<T>(task: () => Promise<T>): Promise<T> {
+  #exclusive<T>(task: () => MaybePromise<T>): MaybePromise<T> {
     if (this.failure) return Promise.reject(this.failure);
     return this.#lock.run(task);
+  }
+
+  #trampolineOf(fn: GuestCallback, bufferSwitch: BufferSwitch): BodyTrampoline | null {
+    let trampoline = this.#trampolines.get(fn);
+    if (trampoline === undefined) {
+      trampoline = bufferSwitch.trampoline(fn);
+      this.#trampolines.set(fn, trampoline);
+    }
+    return trampoline;
   }
 
   #promisingOf(fn: GuestCallback): (...args: number[]) => Promise<number | undefined> {

@@ -13,23 +13,15 @@
  * blocks alternate A, B, A, B, and the table gives the median of the per-block differences.
  * @module
  */
-import { join, resolve } from "node:path";
-import { BENCH_BUILD } from "./fixtures/filters-folder.ts";
+import { baselineGateway } from "./baseline.ts";
 import { prepareBench, targetWorkers } from "./prepare.ts";
 import { numberOption, runScript, stringOption } from "./script.ts";
 import { cpuMsPrecise } from "./proc-stats.ts";
 import { median } from "./stats.ts";
 import { CASES, type Target } from "./throughput.ts";
-import { finish, hasGlobalState, startWorkerd, type BundledWorker } from "./workerd.ts";
+import { startWorkerd, type BundledWorker } from "./workerd.ts";
 
 const DEFAULT_CASES = ["bare", "c", "tiny", "rust", "d", "rust5", "e"];
-
-/** The gateway for the same config and filters, built by the checkout in `dir`. */
-async function baselineGateway(dir: string, config: string, filters: string): Promise<BundledWorker> {
-  const { build } = (await import(join(resolve(dir), "cli/build.ts"))) as typeof import("../cli/build.ts");
-  const { outDir } = await build({ config, filters, filtersExplicit: true, out: join(BENCH_BUILD, "bundles", "gateway-baseline") });
-  return finish("gateway (baseline)", outDir, hasGlobalState(resolve(dir)));
-}
 
 interface Entry {
   key: string;
@@ -74,9 +66,7 @@ async function main(): Promise<void> {
   const baselineDir = stringOption("baseline");
   const prepared = await prepareBench();
   const workers = targetWorkers(prepared);
-  const baseline = baselineDir
-    ? await baselineGateway(baselineDir, join(BENCH_BUILD, "bench-kong.yml"), join(BENCH_BUILD, "filters"))
-    : null;
+  const baseline = baselineDir ? await baselineGateway(baselineDir) : null;
   const cases = ids.map((id) => {
     const testCase = CASES.find((c) => c.id === id);
     if (!testCase || testCase.target === "upstream") throw new Error(`case "${id}" is not a worker case`);
