@@ -10,7 +10,7 @@ import { startChild } from "./child-process.ts";
 import { COMPATIBILITY_DATE } from "./build.ts";
 import { CliError } from "./cli-error.ts";
 import { pathExists } from "./path-exists.ts";
-import { stateObjectToml } from "./entry-source.ts";
+import { bundlingToml, stateObjectToml } from "./entry-source.ts";
 import type { InitOptions } from "./options.ts";
 import { PACKAGE_ROOT } from "./package-paths.ts";
 
@@ -56,6 +56,7 @@ function wranglerToml(name: string): string {
     `name = ${JSON.stringify(name)}`,
     `main = ".proxy-wasm-workers/entry.js"`,
     `compatibility_date = ${JSON.stringify(COMPATIBILITY_DATE)}`,
+    ...bundlingToml(),
     ``,
     ...stateObjectToml(name),
   ].join("\n");

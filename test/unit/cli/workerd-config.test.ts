@@ -134,4 +134,8 @@ describe("the generated wrangler.toml", () => {
     expect(toml).toContain('[[durable_objects.bindings]]\nname = "PROXY_WASM_STATE"\nclass_name = "ProxyWasmState"');
     expect(toml).toContain('new_sqlite_classes = ["ProxyWasmState"]');
   });
+
+  it("bundles without esbuild's keepNames, which names every closure the gateway makes at run time", () => {
+    expect(renderWranglerToml("gw", "2026-04-20", false)).toMatch(/^keep_names = false$/m);
+  });
 });
