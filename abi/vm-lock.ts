@@ -74,6 +74,8 @@ export class VmLock {
    * returns no promise) if nothing holds the lock; otherwise it waits its turn, and rejects with
    * VmLockTimeout if its turn does not come in time.
    */
+  run<T>(task: () => Promise<T>): Promise<T>;
+  run<T>(task: () => MaybePromise<T>): MaybePromise<T>;
   run<T>(task: () => MaybePromise<T>): MaybePromise<T> {
     if (!this.#held) {
       // Nothing running or waiting: start now rather than a timer later.

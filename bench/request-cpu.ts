@@ -16,48 +16,11 @@
 import { baselineGateway } from "./baseline.ts";
 import { prepareBench, targetWorkers } from "./prepare.ts";
 import { numberOption, runScript, stringOption } from "./script.ts";
-import { cpuMsPrecise } from "./proc-stats.ts";
+import { measureInterleaved } from "./interleaved.ts";
 import { median } from "./stats.ts";
 import { CASES, type Target } from "./throughput.ts";
-import { startWorkerd, type BundledWorker } from "./workerd.ts";
 
 const DEFAULT_CASES = ["bare", "c", "tiny", "rust", "d", "rust5", "e"];
-
-interface Entry {
-  key: string;
-  worker: BundledWorker;
-  path: string;
-}
-
-/**
- * Runs every entry on its own fresh workerd, all at once, and measures them in alternating
- * blocks of sequential requests (the order rotates per block), so drift on a shared machine hits
- * every entry alike. Returns the workerd CPU µs per request of each block, by entry key.
- */
-async function measureInterleaved(entries: Entry[], blocks: number, blockSize: number): Promise<Map<string, number[]>> {
-  const running = [];
-  try {
-    for (const entry of entries) running.push({ entry, workerd: await startWorkerd(entry.worker) });
-    const getters = running.map(({ entry, workerd }) => {
-      const url = workerd.url + entry.path;
-      return async () => void (await (await fetch(url)).arrayBuffer());
-    });
-    for (const get of getters) for (let i = 0; i < 300; i++) await get();
-    const samples = new Map<string, number[]>(entries.map((e) => [e.key, []]));
-    for (let block = 0; block < blocks; block++) {
-      for (let j = 0; j < running.length; j++) {
-        const index = (block + j) % running.length;
-        const { entry, workerd } = running[index];
-        const before = cpuMsPrecise(workerd.pid);
-        for (let i = 0; i < blockSize; i++) await getters[index]();
-        samples.get(entry.key)!.push(((cpuMsPrecise(workerd.pid) - before) * 1000) / blockSize);
-      }
-    }
-    return samples;
-  } finally {
-    for (const { workerd } of running) await workerd.child.stop();
-  }
-}
 
 async function main(): Promise<void> {
   const ids = (process.argv[2]?.startsWith("--") ? undefined : process.argv[2])?.split(",") ?? DEFAULT_CASES;

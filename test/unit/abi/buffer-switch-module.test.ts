@@ -67,7 +67,8 @@ describe("the buffer switch module", () => {
   it("refuses to link a trampoline to a wasm body callback of other types", () => {
     // (func (export "f") (param i32 i32) (result i32) i32.const 0)
     const other = new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 7, 1, 96, 2, 127, 127, 1, 127, 3, 2, 1, 0, 7, 5, 1, 1, 102, 0, 0, 10, 6, 1, 4, 0, 65, 0, 11]))).exports.f;
-    const host = Object.fromEntries(SWITCHED_HOST_CALLS.flatMap((name) => [[name, () => 0], [`${name}_suspending`, () => 0]]));
+    const answer = (): number => 0;
+    const host = Object.fromEntries(SWITCHED_HOST_CALLS.flatMap((name) => [[name, answer], [`${name}_suspending`, answer]]));
     const link = () => new WebAssembly.Instance(new WebAssembly.Module(bufferSwitchModuleBytes()), { [SWITCH_IMPORT_MODULE]: host, [BODY_CALLBACK_IMPORT.module]: { [BODY_CALLBACK_IMPORT.name]: other } });
     expect(link).toThrow(WebAssembly.LinkError);
   });
