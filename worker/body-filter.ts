@@ -8,6 +8,7 @@
  * @module
  */
 import type { DeferredBody, HttpExchange } from "../abi/exchange.ts";
+import type { MaybePromise } from "../abi/maybe-async.ts";
 import { Action } from "../abi/types.ts";
 import { chunkReader } from "./body-chunks.ts";
 import type { ChainRun, Direction, StopOutcome } from "./chain.ts";
@@ -132,36 +133,53 @@ export function onDemandBody(size: number, read: () => Promise<ArrayBuffer>): De
  * Like {@link filterWholeBody}, without reading the body first: each filter's callback is told
  * its size, and its bytes are read when a filter asks for them (its body host calls suspend
  * meanwhile). Returns the body as the last filter left it, or null when no filter read it: it
- * goes on as the runtime's stream.
+ * goes on as the runtime's stream. Synchronous while every callback returns at once (none read
+ * the body or paused), as most do.
  * @throws BodyStopped as filterWholeBody; the read's own error when reading the body failed.
  */
-export async function filterDeferredBody(
+export function filterDeferredBody(
   chain: ChainRun,
   exchange: HttpExchange,
   direction: Direction,
   body: DeferredBody,
   bufferLimit: number,
   ignoreLocalResponses = false,
-): Promise<Uint8Array | null> {
+): MaybePromise<Uint8Array | null> {
   if (body.size > bufferLimit) throw new BodyStopped({ kind: "too_large", filter: "#1", limit: bufferLimit });
   const access = bodyAccess(exchange, direction);
-  setDeferred(exchange, direction, body);
-  let read = false;
-  try {
-    for (let i = 0; i < chain.size; i++) {
-      read = exchange.deferredBody(direction) === null;
+  const unread = () => exchange.deferredBody(direction) !== null;
+  const check = (result: Action | StopOutcome) => {
+    if (exchange.bodyReadFailure !== null) throw exchange.bodyReadFailure;
+    if (typeof result !== "number" && !(ignoreLocalResponses && result.kind === "local_response")) throw new BodyStopped(result);
+  };
+  const from = (first: number): MaybePromise<void> => {
+    for (let i = first; i < chain.size; i++) {
+      const read = !unread();
       access.set(read ? access.get() : null, true);
-      const result = await chain.body(i, direction, read ? access.get().length : body.size, true);
-      if (exchange.bodyReadFailure !== null) throw exchange.bodyReadFailure;
-      if (typeof result !== "number" && !(ignoreLocalResponses && result.kind === "local_response")) throw new BodyStopped(result);
+      const result = chain.body(i, direction, read ? access.get().length : body.size, true);
+      if (result instanceof Promise) return result.then((settled) => (check(settled), from(i + 1)));
+      check(result);
     }
-    read = exchange.deferredBody(direction) === null;
-  } finally {
-    // Unread, the body leaves as a stream: later host calls find no buffer instead of reading it.
+  };
+  // Unread, the body leaves as a stream: later host calls find no buffer instead of reading it.
+  const done = (): Uint8Array | null => {
+    const read = !unread();
     setDeferred(exchange, direction, null);
+    dropTrailers(exchange, direction);
+    return read ? access.get() : null;
+  };
+  const failed = (error: unknown): never => {
+    setDeferred(exchange, direction, null);
+    throw error;
+  };
+  setDeferred(exchange, direction, body);
+  let ran: MaybePromise<void>;
+  try {
+    ran = from(0);
+  } catch (error) {
+    return failed(error);
   }
-  dropTrailers(exchange, direction);
-  return read ? access.get() : null;
+  return ran instanceof Promise ? ran.then(done, failed) : done();
 }
 
 function setDeferred(exchange: HttpExchange, direction: Direction, body: DeferredBody | null): void {

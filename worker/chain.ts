@@ -95,22 +95,30 @@ export class ChainRun {
 
   /**
    * Runs one body callback of plugin `index`. Returns Continue or Pause, or how the request
-   * stopped. A pause on the last chunk waits for a continue like a headers pause.
+   * stopped; synchronously unless the callback suspended or the filter paused. A pause on the
+   * last chunk waits for a continue like a headers pause.
    */
-  async body(index: number, direction: Direction, size: number, endOfStream: boolean): Promise<Action | StopOutcome> {
+  body(index: number, direction: Direction, size: number, endOfStream: boolean): MaybePromise<Action | StopOutcome> {
     const member = this.#members[index];
     if (member.skipped || member.stream === null) return Action.Continue;
     const stream = member.stream;
-    const action = await this.#guard(member, () => (direction === "request" ? stream.onRequestBody(size, endOfStream) : stream.onResponseBody(size, endOfStream)));
+    const action = this.#guard(member, () => (direction === "request" ? stream.onRequestBody(size, endOfStream) : stream.onResponseBody(size, endOfStream)));
+    return andThen(action, (result) => this.#afterBody(member, direction, result, endOfStream));
+  }
+
+  #afterBody(member: Member, direction: Direction, action: Action | StopOutcome, endOfStream: boolean): MaybePromise<Action | StopOutcome> {
     if (typeof action !== "number") return action;
     if (member.skipped) return Action.Continue;
-    let settled = this.#decide(member, direction, action);
-    if (settled === PAUSED) {
-      if (!endOfStream) return Action.Pause;
-      // A paused filter may touch the body from any callback (a callout's, a tick's): read it now.
-      await this.#exchange.readDeferredBody(direction);
-      settled = await this.#waitForResume(member, direction);
-    }
+    const settled = this.#decide(member, direction, action);
+    if (settled !== PAUSED) return settled.kind === "continue" ? Action.Continue : settled;
+    if (!endOfStream) return Action.Pause;
+    return this.#resumeBody(member, direction);
+  }
+
+  /** A filter paused on the body's last bytes: it may touch the body from any callback (a callout's, a tick's), so it is read now. */
+  async #resumeBody(member: Member, direction: Direction): Promise<Action | StopOutcome> {
+    await this.#exchange.readDeferredBody(direction);
+    const settled = await this.#waitForResume(member, direction);
     return settled.kind === "continue" ? Action.Continue : settled;
   }
 

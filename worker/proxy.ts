@@ -232,7 +232,9 @@ export async function proxy(routed: RoutedRequest): Promise<Response> {
   properties.exchange = exchange;
   const flight = new Flight(routed, exchange);
   try {
-    const requestOutcome = await flight.chain.requestHeaders(request.body === null);
+    const requested = flight.chain.requestHeaders(request.body === null);
+    // Awaited only when a filter paused: each await of a plain value is a turn of the microtask queue.
+    const requestOutcome = requested instanceof Promise ? await requested : requested;
     if (requestOutcome.kind === "local_response") return localReply(flight, requestOutcome.response);
     if (requestOutcome.kind !== "continue") return flight.fail(requestOutcome, "request");
 
@@ -327,7 +329,8 @@ async function respond(flight: Flight, response: Response, extraHeaders: Record<
   const { routed, exchange, chain } = flight;
   exchange.responseHeaders = responseHeaderMap(response);
   const bodyless = response.body === null || NO_BODY_STATUSES.has(response.status) || routed.request.method === "HEAD";
-  const outcome = await chain.responseHeaders(bodyless);
+  const responded = chain.responseHeaders(bodyless);
+  const outcome = responded instanceof Promise ? await responded : responded;
   if (outcome.kind === "local_response" && replaceable) {
     response.body?.cancel().catch(() => {});
     return localReply(flight, outcome.response);
@@ -348,9 +351,10 @@ async function respond(flight: Flight, response: Response, extraHeaders: Record<
     let bytes: Uint8Array | null;
     try {
       // A local response's body is in memory already (and its content-length is what a filter said).
-      bytes = replaceable && chain.defersBodies("on_response_body") && !encoded(response)
-        ? await filterDeferredBody(chain, exchange, "response", onDemandBody(wholeLength, () => response.arrayBuffer()), routed.options.bodyBufferLimit, !replaceable)
-        : await filterWholeBody(chain, exchange, "response", new Uint8Array(await response.arrayBuffer()), routed.options.bodyBufferLimit, !replaceable);
+      const filtered = replaceable && chain.defersBodies("on_response_body") && !encoded(response)
+        ? filterDeferredBody(chain, exchange, "response", onDemandBody(wholeLength, () => response.arrayBuffer()), routed.options.bodyBufferLimit, !replaceable)
+        : filterWholeBody(chain, exchange, "response", new Uint8Array(await response.arrayBuffer()), routed.options.bodyBufferLimit, !replaceable);
+      bytes = filtered instanceof Promise ? await filtered : filtered;
     } catch (error) {
       if (!response.bodyUsed) response.body.cancel().catch(() => {});
       if (!(error instanceof BodyStopped)) throw error;
