@@ -11,9 +11,10 @@ import type { VmHost } from "../../abi/host-api.ts";
 import { Plugin } from "../../abi/plugin.ts";
 import { LogLevel } from "../../abi/types.ts";
 import { Vm } from "../../abi/vm.ts";
-import greeting from "../../build/bench/filters/greeting.wasm";
-import rust from "../../build/bench/filters/rust-sdk-add-header.wasm";
-import tiny from "../../build/bench/filters/bench-tiny-header.wasm";
+// Fuel-metered, as the build bundles them (bench/stream-lifecycle.ts writes them).
+import greeting from "../../build/bench/stream-lifecycle/greeting.wasm";
+import rust from "../../build/bench/stream-lifecycle/rust.wasm";
+import tiny from "../../build/bench/stream-lifecycle/tiny.wasm";
 
 const host: VmHost = { log: () => undefined, logLevel: () => LogLevel.Warn, now: () => 0n, monotonic: () => 0n, random: (bytes) => bytes };
 const noProperties = { get: () => undefined, set: () => undefined };
