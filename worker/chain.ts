@@ -54,6 +54,8 @@ export class ChainRun {
   readonly #members: Member[];
   readonly #exchange: HttpExchange;
   readonly #pauseTimeoutMs: number;
+  /** Teardown ran: no stream is opened after it. */
+  #finished = false;
 
   constructor(plugins: ChainPlugin[], exchange: HttpExchange, pauseTimeoutMs: number) {
     this.#members = plugins.map((chain) => ({ chain, stream: null, skipped: false }));
@@ -119,6 +121,7 @@ export class ChainRun {
    * global state has teardown to run (it may wait for the state service).
    */
   finish(): void | Promise<unknown> {
+    this.#finished = true;
     let waiting: Promise<unknown>[] | null = null;
     for (const member of this.#members) {
       const stream = member.stream;
@@ -142,9 +145,13 @@ export class ChainRun {
   #step(member: Member, direction: Direction, run: PhaseCallback): MaybePromise<PhaseOutcome | typeof NEXT> {
     if (member.skipped) return NEXT;
     if (member.stream !== null) return this.#runMember(member, direction, run);
+    // Torn down already (the client went away): a stream opened now would never be.
+    if (this.#finished) return NEXT;
     const created = this.#guard(member, () =>
       andThen(member.chain.plugin.openStream(this.#exchange), (stream) => {
         member.stream = stream;
+        // Teardown ran while the stream was being created (a VM with global state creates it later).
+        if (this.#finished) void stream.finish();
         return Action.Continue;
       }),
     );

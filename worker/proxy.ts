@@ -85,7 +85,14 @@ function upstreamTarget(routed: RoutedRequest): { origin: string; through: Fetch
   return { origin: `http://${request.headers.get("host") ?? url.host}`, through };
 }
 
-/** A request's chain with its teardown, which runs exactly once. */
+/**
+ * A request's chain with its teardown, which runs exactly once: at the end of the request, or
+ * when its client goes away first. A cancelled request's own continuations never run again
+ * (workerd tears its I/O context down), so the teardown cannot wait for them: the request's
+ * `signal` (compatibility flag `enable_request_signal`) fires `abort` when the client
+ * disconnects, and the flight listens as an event listener object (`handleEvent`), so the
+ * normal path allocates no closure for it.
+ */
 class Flight {
   readonly chain: ChainRun;
   readonly exchange: HttpExchange;
@@ -97,6 +104,8 @@ class Flight {
   ) {
     this.exchange = exchange;
     this.chain = new ChainRun(routed.plugins, exchange, routed.options.pauseTimeoutMs);
+    // Without the flag `signal` never aborts (docs/filter-authors.md, "When the client goes away").
+    routed.request.signal?.addEventListener("abort", this);
   }
 
   finish = (): void => {
@@ -105,6 +114,14 @@ class Flight {
     const pending = this.chain.finish();
     if (pending) this.routed.waitUntil(pending.catch(() => undefined));
   };
+
+  /**
+   * The client went away: teardown now. What still waits (a callback suspended in a body read,
+   * teardown queued behind it) goes to `waitUntil`, which keeps the request's I/O alive so it ends.
+   */
+  handleEvent(): void {
+    this.finish();
+  }
 
   /** Tears down, then hands `response` on. */
   finishWith(response: Response): Response {

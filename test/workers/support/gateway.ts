@@ -3,13 +3,14 @@
  * the echo upstream on 127.0.0.1, and sends requests through it.
  * @module
  */
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, createScheduledController, SELF, waitOnExecutionContext } from "cloudflare:test";
 import { inject } from "vitest";
 import { loadDeclarativeConfig } from "../../../config/load.ts";
 import type { FilterCatalog } from "../../../config/model.ts";
 import type { GatewayBundle } from "../../../worker/bundle.ts";
 import { createWorker } from "../../../worker/index.ts";
 import { bufferSwitch, modules } from "./modules.ts";
+import { serveThroughSelf } from "./self.ts";
 
 export const catalog: FilterCatalog = new Map(Object.keys(modules).map((name) => [name, { name }]));
 
@@ -24,6 +25,13 @@ export interface TestGateway {
   fetch(path: string, init?: RequestInit & { host?: string }): Promise<Response>;
   /** Like fetch, but answers as soon as the response's headers are there (its body still streams). */
   fetchHeaders(path: string, init?: RequestInit): Promise<Response>;
+  /**
+   * Sends the request through `SELF` (support/self.ts): a request with an I/O context of its own,
+   * which workerd cancels when `init.signal` aborts, as Cloudflare does when a client disconnects.
+   * `withoutSignal`: the gateway gets the request without its `signal` (as without the
+   * compatibility flag `enable_request_signal`), so it cannot see the cancellation.
+   */
+  fetchThroughSelf(path: string, init?: RequestInit & { withoutSignal?: boolean }): Promise<Response>;
   /** Console lines the filters and the gateway wrote. */
   logs: string[];
 }
@@ -60,6 +68,15 @@ export function gatewayFor(yaml: string, bindings: Record<string, unknown> = {},
       await waitOnExecutionContext(ctx);
       void text;
       return response;
+    },
+    fetchThroughSelf(path, init = {}) {
+      const { withoutSignal = false, ...rest } = init;
+      captureConsole(logs);
+      serveThroughSelf((request, _env, ctx) => {
+        const seen = withoutSignal ? new Request(request.url, { method: request.method, headers: request.headers, body: request.body }) : request;
+        return worker.fetch!(seen as any, bindings, ctx);
+      });
+      return SELF.fetch(`http://gateway.test${path}`, rest);
     },
     async fetchHeaders(path, init = {}) {
       const ctx = createExecutionContext();
