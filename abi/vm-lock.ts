@@ -22,7 +22,13 @@
  *   lock, which nobody alive then held): the holder skips them, and if the one it handed the lock
  *   to does not take it within PICKUP_MS, the first waiter to look takes it;
  * - a waiter gives up at its deadline and reports the VM stuck (its owner fails it: a suspended
- *   guest cannot be called again safely, and the pool replaces a failed VM).
+ *   guest cannot be called again safely, and the pool replaces a failed VM);
+ * - the holder's request may be gone too (its client disconnected and nothing told the gateway:
+ *   a worker without `enable_request_signal`): its suspended callback never resumes. While it
+ *   holds the lock, a timer of the holder's own request beats every HOLDER_BEAT_MS; a waiter
+ *   that, over HOLDER_GONE_MS of its own looks, never saw a beat knows the holder is gone (its
+ *   timers would have run as the waiter's did) and reports the VM stuck then, not at its deadline.
+ *   The lock passes on: the tasks still queued run against the failed VM and end at once.
  * @module
  */
 
@@ -33,6 +39,20 @@ export class VmLockTimeout extends Error {
     this.name = "VmLockTimeout";
   }
 }
+
+/** The holder's request is gone: its callback will never end. */
+export class VmLockHolderGone extends VmLockTimeout {
+  constructor(waitedMs: number) {
+    super(waitedMs);
+    this.message = `the request whose callback holds the VM went away (no sign of it for ${waitedMs} ms): that callback will never end`;
+    this.name = "VmLockHolderGone";
+  }
+}
+
+/** How often the holder's request shows it is still there while it holds the lock (ms). */
+export const HOLDER_BEAT_MS = 50;
+/** A holder not seen for this long, while a waiter kept looking, is gone (ms). */
+export const HOLDER_GONE_MS = 1_000;
 
 /** The longest pause between two looks at the flag, for a waiter far back in the queue (ms). */
 const SLOWEST_POLL_MS = 20;
@@ -53,6 +73,10 @@ export class VmLock {
   readonly #waiters: Waiter[] = [];
   /** The waiter the lock was handed to, until it takes it, and when. */
   #handedTo: { waiter: Waiter; at: number } | null = null;
+  /** Counts the holders: a holder found gone does not release a lock that moved on. */
+  #holding = 0;
+  /** When the holder's request last showed it is there (its beat, or taking the lock). */
+  #holderSeenAt = 0;
 
   /**
    * @param timeoutMs how long a callback may wait for the VM
@@ -82,6 +106,8 @@ export class VmLock {
     return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = { granted: false, lookedAt: Date.now() };
       const started = Date.now();
+      /** The holder's last sign when this waiter first found it late, and when that was. */
+      let late: { seenAt: number; since: number } | null = null;
       const look = () => {
         waiter.lookedAt = Date.now();
         if (waiter.granted) {
@@ -96,6 +122,17 @@ export class VmLock {
           const at = this.#waiters.indexOf(waiter);
           if (at >= 0) this.#waiters.splice(at, 1);
           return resolve();
+        }
+        if (handedTo === null && this.#held) {
+          const seenAt = this.#holderSeenAt;
+          if (late === null || late.seenAt !== seenAt) late = Date.now() - seenAt > HOLDER_BEAT_MS * 4 ? { seenAt, since: Date.now() } : null;
+          else if (Date.now() - late.since >= HOLDER_GONE_MS) {
+            // This waiter's timers ran for HOLDER_GONE_MS and the holder's never did: it is gone.
+            this.onStuck(new VmLockHolderGone(Date.now() - seenAt));
+            const at = this.#waiters.indexOf(waiter);
+            if (at >= 0) this.#waiters.splice(at, 1);
+            return resolve();
+          }
         }
         // Passed over because it was too slow to look: back to the front of the queue.
         if (!this.#waiters.includes(waiter)) this.#waiters.unshift(waiter);
@@ -114,10 +151,19 @@ export class VmLock {
   }
 
   async #runHeld<T>(task: () => Promise<T>): Promise<T> {
+    const holding = ++this.#holding;
+    this.#holderSeenAt = Date.now();
+    // A timer of the holder's own request: it stops when that request is gone.
+    const beat = () => {
+      this.#holderSeenAt = Date.now();
+      timer = setTimeout(beat, HOLDER_BEAT_MS);
+    };
+    let timer = setTimeout(beat, HOLDER_BEAT_MS);
     try {
       return await task();
     } finally {
-      this.#release();
+      clearTimeout(timer);
+      if (holding === this.#holding) this.#release();
     }
   }
 

@@ -99,4 +99,20 @@ describe("when the client goes away, the filters' streams still end", () => {
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(gateway.logs.join("\n")).not.toMatch(/unreachable|failed/);
   });
+
+  it("without the request's signal, a VM whose callback was suspended when its client went away is replaced within seconds, not at the lock's 60 s deadline", async () => {
+    const gateway = gatewayFor(CONFIG);
+    await goAway(gateway, "/guarded/drip-sized/2/300", 200, true);
+    // The next callback of the guard's VM finds the holder's request gone after about a second:
+    // the VM fails (a suspended guest cannot be called again), so this request fails closed...
+    const started = Date.now();
+    const next = await gateway.fetch("/guarded/anything");
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(next.status).toBe(500);
+    expect(gateway.logs.join("\n")).toMatch(/went away/);
+    // ... and the one after gets a new VM.
+    const after = await gateway.fetch("/guarded/drip-sized/2/300");
+    expect(await after.text()).toBe("SEEN:drip 0\ndrip 1\n");
+  });
 });
+

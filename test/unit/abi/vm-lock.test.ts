@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { VmLock, VmLockTimeout } from "../../../abi/vm-lock.ts";
+import { HOLDER_GONE_MS, VmLock, VmLockHolderGone, VmLockTimeout } from "../../../abi/vm-lock.ts";
 
 /** A task that runs until `finish` is called, recording when it started. */
 function heldTask(log: string[], name: string) {
@@ -37,11 +37,12 @@ describe("the lock of a VM whose callbacks may suspend", () => {
     const log: string[] = [];
     const a = heldTask(log, "a");
     void lock.run(a.task);
-    expect(vi.getTimerCount()).toBe(0);
+    // The holder's own beat (it shows its request is still there).
+    expect(vi.getTimerCount()).toBe(1);
     void lock.run(async () => "b");
-    expect(vi.getTimerCount()).toBe(1);
+    expect(vi.getTimerCount()).toBe(2);
     await vi.advanceTimersByTimeAsync(100);
-    expect(vi.getTimerCount()).toBe(1);
+    expect(vi.getTimerCount()).toBe(2);
     a.finish();
   });
 
@@ -77,5 +78,52 @@ describe("the lock of a VM whose callbacks may suspend", () => {
     a.finish();
     await vi.advanceTimersByTimeAsync(50);
     expect(await c).toBe("c");
+  });
+
+  it("a holder slower than HOLDER_GONE_MS whose request is still there keeps the lock", async () => {
+    const stuck: VmLockTimeout[] = [];
+    const lock = new VmLock(60_000, (timeout) => stuck.push(timeout));
+    const log: string[] = [];
+    const a = heldTask(log, "a");
+    void lock.run(a.task);
+    const b = lock.run(async () => "b");
+    await vi.advanceTimersByTimeAsync(HOLDER_GONE_MS * 3);
+    expect(stuck).toEqual([]);
+    expect(log).toEqual(["a starts"]);
+    a.finish();
+    await vi.advanceTimersByTimeAsync(50);
+    expect(await b).toBe("b");
+  });
+
+  it("a holder whose request is gone (its timers never run again) is reported within about HOLDER_GONE_MS, and the queue moves on", async () => {
+    const stuck: VmLockTimeout[] = [];
+    const lock = new VmLock(60_000, (timeout) => stuck.push(timeout));
+    const log: string[] = [];
+    const a = heldTask(log, "a");
+    // The holder's request is cancelled: the timers it sets never fire.
+    const setTimer = globalThis.setTimeout;
+    globalThis.setTimeout = (() => 0) as unknown as typeof setTimeout;
+    try {
+      void lock.run(a.task);
+    } finally {
+      globalThis.setTimeout = setTimer;
+    }
+    const b = lock.run(async () => "b");
+    const c = lock.run(async () => "c");
+    await vi.advanceTimersByTimeAsync(HOLDER_GONE_MS + 500);
+    expect(stuck).toHaveLength(1);
+    expect(stuck[0]).toBeInstanceOf(VmLockHolderGone);
+    expect(await b).toBe("b");
+    expect(await c).toBe("c");
+    expect(lock.locked).toBe(false);
+    // Had the gone holder ended after all, it would not release a lock that moved on.
+    const d = heldTask(log, "d");
+    void lock.run(d.task);
+    a.finish();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(lock.locked).toBe(true);
+    d.finish();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(lock.locked).toBe(false);
   });
 });
