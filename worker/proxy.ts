@@ -85,6 +85,21 @@ function upstreamTarget(routed: RoutedRequest): { origin: string; through: Fetch
   return { origin: `http://${request.headers.get("host") ?? url.host}`, through };
 }
 
+/** Whether this isolate checked once that its requests' signals can fire (`enable_request_signal`). */
+let signalChecked = false;
+
+/** Says once per isolate when workerd reports `enable_request_signal` off: then nothing ends a cancelled request's streams. */
+function checkRequestSignal(routed: RoutedRequest): void {
+  signalChecked = true;
+  const flags = (globalThis as { Cloudflare?: { compatibilityFlags?: Record<string, boolean> } }).Cloudflare?.compatibilityFlags;
+  if (flags?.enable_request_signal === false) {
+    routed.log(
+      'the worker runs without the compatibility flag "enable_request_signal": when a client goes away, ' +
+        "its filters' streams never get on_done, on_log, on_delete (docs/filter-authors.md)",
+    );
+  }
+}
+
 /**
  * A request's chain with its teardown, which runs exactly once: at the end of the request, or
  * when its client goes away first. A cancelled request's own continuations never run again
@@ -105,6 +120,7 @@ class Flight {
     this.exchange = exchange;
     this.chain = new ChainRun(routed.plugins, exchange, routed.options.pauseTimeoutMs);
     // Without the flag `signal` never aborts (docs/filter-authors.md, "When the client goes away").
+    if (!signalChecked) checkRequestSignal(routed);
     routed.request.signal?.addEventListener("abort", this);
   }
 
