@@ -34,9 +34,9 @@ services:
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Sends `path` through SELF and aborts it after `afterMs`; resolves once the caller saw the abort. */
-async function goAway(gateway: TestGateway, path: string, afterMs: number, withoutSignal = false): Promise<void> {
+async function goAway(gateway: TestGateway, path: string, afterMs: number, options: { withoutSignal?: boolean; keepAliveMs?: number } = {}): Promise<void> {
   const client = new AbortController();
-  const answer = gateway.fetchThroughSelf(path, { signal: client.signal, withoutSignal });
+  const answer = gateway.fetchThroughSelf(path, { signal: client.signal, ...options });
   setTimeout(() => client.abort(), afterMs);
   await expect(answer).rejects.toThrow();
 }
@@ -63,6 +63,19 @@ describe("when the client goes away, the filters' streams still end", () => {
     // Past the upstream's answer: nothing more reached the guest (no response phase, no second teardown).
     await sleep(1_500);
     expect(await guestLines(gateway)).toEqual(lines);
+  });
+
+  it("when the cancelled request's code goes on (a waitUntil keeps its context), no callback reaches the torn-down stream", async () => {
+    const gateway = gatewayFor(CONFIG);
+    await goAway(gateway, "/logged/delay/500", 200, { keepAliveMs: 2_000 });
+    const lines = await guestLines(gateway, deleted);
+    const id = /on_request_headers (\d+)/.exec(lines[0] ?? "")?.[1];
+    expect(lines).toEqual([`on_request_headers ${id}`, `on_done ${id}`, `on_log ${id}`, `on_delete ${id} live 0`]);
+    // The upstream answers and the request's code runs its response phase: the guest, which traps
+    // on a callback for a context it deleted, hears nothing more of it.
+    await sleep(1_000);
+    expect(await guestLines(gateway)).toEqual(lines);
+    expect(gateway.logs.join("\n")).not.toMatch(/unreachable|failed/);
   });
 
   it("a stream paused by its filter gets its teardown when the client goes away", async () => {
@@ -102,7 +115,7 @@ describe("when the client goes away, the filters' streams still end", () => {
 
   it("without the request's signal, a VM whose callback was suspended when its client went away is replaced within seconds, not at the lock's 60 s deadline", async () => {
     const gateway = gatewayFor(CONFIG);
-    await goAway(gateway, "/guarded/drip-sized/2/300", 200, true);
+    await goAway(gateway, "/guarded/drip-sized/2/300", 200, { withoutSignal: true });
     // The next callback of the guard's VM finds the holder's request gone after about a second:
     // the VM fails (a suspended guest cannot be called again), so this request fails closed...
     const started = Date.now();

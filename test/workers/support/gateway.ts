@@ -30,8 +30,11 @@ export interface TestGateway {
    * which workerd cancels when `init.signal` aborts, as Cloudflare does when a client disconnects.
    * `withoutSignal`: the gateway gets the request without its `signal` (as without the
    * compatibility flag `enable_request_signal`), so it cannot see the cancellation.
+   * `keepAliveMs`: the request also waits that long with `waitUntil` (as other work of a worker
+   * may), which keeps its I/O context, so its code goes on after a cancellation (workerd and
+   * Cloudflare tear a cancelled request's context down only once its `waitUntil`s are done).
    */
-  fetchThroughSelf(path: string, init?: RequestInit & { withoutSignal?: boolean }): Promise<Response>;
+  fetchThroughSelf(path: string, init?: RequestInit & { withoutSignal?: boolean; keepAliveMs?: number }): Promise<Response>;
   /** Console lines the filters and the gateway wrote. */
   logs: string[];
 }
@@ -70,9 +73,10 @@ export function gatewayFor(yaml: string, bindings: Record<string, unknown> = {},
       return response;
     },
     fetchThroughSelf(path, init = {}) {
-      const { withoutSignal = false, ...rest } = init;
+      const { withoutSignal = false, keepAliveMs = 0, ...rest } = init;
       captureConsole(logs);
       serveThroughSelf((request, _env, ctx) => {
+        if (keepAliveMs > 0) ctx.waitUntil(new Promise((resolve) => setTimeout(resolve, keepAliveMs)));
         const seen = withoutSignal ? new Request(request.url, { method: request.method, headers: request.headers, body: request.body }) : request;
         return worker.fetch!(seen as any, bindings, ctx);
       });
