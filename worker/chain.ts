@@ -27,7 +27,9 @@ export type PhaseOutcome =
   | { kind: "local_response"; response: LocalResponse }
   | { kind: "failed"; failure: VmFailure }
   | { kind: "timed_out"; filter: string; ms: number }
-  | { kind: "closed"; filter: string };
+  | { kind: "closed"; filter: string }
+  /** The streams were torn down before the request was over: its client went away. */
+  | { kind: "cancelled" };
 
 /** How a phase ended when it did not simply continue. */
 export type StopOutcome = Exclude<PhaseOutcome, { kind: "continue" }>;
@@ -42,6 +44,7 @@ interface Member {
 }
 
 const CONTINUE: PhaseOutcome = { kind: "continue" };
+const CANCELLED: StopOutcome = { kind: "cancelled" };
 /** A callback paused and nothing has resumed it yet. */
 const PAUSED = Symbol("paused");
 /** A member of a phase is done; the phase goes on with the next one. */
@@ -100,6 +103,7 @@ export class ChainRun {
    * stopped. A pause on the last chunk waits for a continue like a headers pause.
    */
   async body(index: number, direction: Direction, size: number, endOfStream: boolean): Promise<Action | StopOutcome> {
+    if (this.#finished) return CANCELLED;
     const member = this.#members[index];
     if (member.skipped || member.stream === null) return Action.Continue;
     const stream = member.stream;
@@ -118,13 +122,16 @@ export class ChainRun {
 
   /**
    * `on_done`, `on_log`, `on_delete` for every stream of the request; a promise when a VM with
-   * global state has teardown to run (it may wait for the state service).
+   * global state has teardown to run (it may wait for the state service). Before the request is
+   * over (its client went away), what is left of it stops: a paused stream stops waiting, and
+   * phases and body callbacks still to come answer `cancelled` instead of reaching the guests.
    */
   finish(): void | Promise<unknown> {
     this.#finished = true;
     let waiting: Promise<unknown>[] | null = null;
     for (const member of this.#members) {
       const stream = member.stream;
+      if (stream?.context.waiter) stream.context.fail("the client went away");
       const timing = member.chain.timing;
       const finished = timing && stream ? timing.measure(() => stream.finish()) : stream?.finish();
       if (finished instanceof Promise) (waiting ??= []).push(finished);
@@ -143,10 +150,10 @@ export class ChainRun {
 
   /** One member's part of a phase: its stream is created when the request first reaches it. */
   #step(member: Member, direction: Direction, run: PhaseCallback): MaybePromise<PhaseOutcome | typeof NEXT> {
+    // Torn down already (the client went away): no guest hears of this request again.
+    if (this.#finished) return CANCELLED;
     if (member.skipped) return NEXT;
     if (member.stream !== null) return this.#runMember(member, direction, run);
-    // Torn down already (the client went away): a stream opened now would never be.
-    if (this.#finished) return NEXT;
     const created = this.#guard(member, () =>
       andThen(member.chain.plugin.openStream(this.#exchange), (stream) => {
         member.stream = stream;
@@ -205,6 +212,7 @@ export class ChainRun {
     const start = timing ? performance.now() : 0;
     const resumed: ResumeOutcome = await stream.waitForResume(direction, this.#pauseTimeoutMs);
     timing?.add(start);
+    if (this.#finished) return CANCELLED;
     if (resumed.kind === "continue") return CONTINUE;
     if (resumed.kind === "local_response") {
       timing?.ended("local_response");

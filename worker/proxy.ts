@@ -159,6 +159,9 @@ class Flight {
       case "timed_out":
         routed.log(`filter "${outcome.filter}" paused the ${direction} and did not resume it within ${outcome.ms} ms`);
         return kongErrorWithMessage(504, "A filter paused the request and did not resume it in time", routed.requestId, routed.receivedAt);
+      case "cancelled":
+        // Nobody reads it: the client went away (nginx and Kong log such requests as 499).
+        return kongErrorWithMessage(499, "The client went away", routed.requestId, routed.receivedAt);
       case "closed":
         // Envoy resets the stream; a worker cannot reset its client's connection, so it says so.
         routed.log(`filter "${outcome.filter}" closed the stream (proxy_close_stream)`);

@@ -66,24 +66,29 @@ describe("when the client goes away, the filters' streams still end", () => {
   });
 
   it("when the cancelled request's code goes on (a waitUntil keeps its context), no callback reaches the torn-down stream", async () => {
-    const gateway = gatewayFor(CONFIG);
+    const gateway = gatewayFor(CONFIG, { PROXY_WASM_ACCESS_LOG: "path,status" });
     await goAway(gateway, "/logged/delay/500", 200, { keepAliveMs: 2_000 });
     const lines = await guestLines(gateway, deleted);
     const id = /on_request_headers (\d+)/.exec(lines[0] ?? "")?.[1];
     expect(lines).toEqual([`on_request_headers ${id}`, `on_done ${id}`, `on_log ${id}`, `on_delete ${id} live 0`]);
-    // The upstream answers and the request's code runs its response phase: the guest, which traps
-    // on a callback for a context it deleted, hears nothing more of it.
+    // The upstream answers and the request's code goes on: the guest, which traps on a callback
+    // for a context it deleted, hears nothing more of it, and the request ends as cancelled
+    // (its access-log line says 499, as nginx and Kong log a client that closed the request).
     await sleep(1_000);
     expect(await guestLines(gateway)).toEqual(lines);
     expect(gateway.logs.join("\n")).not.toMatch(/unreachable|failed/);
+    expect(gateway.logs.join("\n")).toContain('{"path":"/logged/delay/500","status":499}');
   });
 
-  it("a stream paused by its filter gets its teardown when the client goes away", async () => {
-    const gateway = gatewayFor(CONFIG);
-    await goAway(gateway, "/paused/anything", 300);
+  it("a stream paused by its filter gets its teardown when the client goes away, and the pause ends with it", async () => {
+    const gateway = gatewayFor(CONFIG, { PROXY_WASM_ACCESS_LOG: "path,status" });
+    await goAway(gateway, "/paused/anything", 300, { keepAliveMs: 2_000 });
     const lines = await guestLines(gateway, deleted);
     expect(lines.map((line) => line.split(" ")[0])).toEqual(["on_request_headers", "on_done", "on_log", "on_delete"]);
     expect(lines.at(-1)).toMatch(/live 0$/);
+    // The request stopped waiting for its filter (the pause timeout is a minute away).
+    await guestLines(gateway, () => gateway.logs.some((line) => line.includes('"status":499')), 1_000);
+    expect(gateway.logs).toContain('{"path":"/paused/anything","status":499}');
   });
 
   it("a client that goes away during a streamed response ends the streams of every filter", async () => {
