@@ -59,6 +59,8 @@ export class ChainRun {
   readonly #pauseTimeoutMs: number;
   /** Teardown ran: no stream is opened after it. */
   #finished = false;
+  /** Torn down because the client went away: what is left of the request stops. */
+  #cancelled = false;
 
   constructor(plugins: ChainPlugin[], exchange: HttpExchange, pauseTimeoutMs: number) {
     this.#members = plugins.map((chain) => ({ chain, stream: null, skipped: false }));
@@ -103,7 +105,7 @@ export class ChainRun {
    * stopped. A pause on the last chunk waits for a continue like a headers pause.
    */
   async body(index: number, direction: Direction, size: number, endOfStream: boolean): Promise<Action | StopOutcome> {
-    if (this.#finished) return CANCELLED;
+    if (this.#cancelled) return CANCELLED;
     const member = this.#members[index];
     if (member.skipped || member.stream === null) return Action.Continue;
     const stream = member.stream;
@@ -122,21 +124,32 @@ export class ChainRun {
 
   /**
    * `on_done`, `on_log`, `on_delete` for every stream of the request; a promise when a VM with
-   * global state has teardown to run (it may wait for the state service). Before the request is
-   * over (its client went away), what is left of it stops: a paused stream stops waiting, and
-   * phases and body callbacks still to come answer `cancelled` instead of reaching the guests.
+   * global state has teardown to run (it may wait for the state service). A body still passing
+   * after (an upload the upstream answered before it ended) passes without callbacks.
    */
   finish(): void | Promise<unknown> {
     this.#finished = true;
     let waiting: Promise<unknown>[] | null = null;
     for (const member of this.#members) {
       const stream = member.stream;
-      if (stream?.context.waiter) stream.context.fail("the client went away");
       const timing = member.chain.timing;
       const finished = timing && stream ? timing.measure(() => stream.finish()) : stream?.finish();
       if (finished instanceof Promise) (waiting ??= []).push(finished);
     }
     if (waiting) return Promise.all(waiting);
+  }
+
+  /**
+   * The client went away before the request was over: teardown now ({@link finish}), and what is
+   * left of the request stops: a paused stream stops waiting, and phases and body chunks still to
+   * come answer `cancelled` instead of reaching the guests.
+   */
+  cancel(): void | Promise<unknown> {
+    this.#cancelled = true;
+    for (const member of this.#members) {
+      if (member.stream?.context.waiter) member.stream.context.fail("the client went away");
+    }
+    return this.finish();
   }
 
   #phase(direction: Direction, run: PhaseCallback, from: number): PhaseOutcome | Promise<PhaseOutcome> {
@@ -150,10 +163,12 @@ export class ChainRun {
 
   /** One member's part of a phase: its stream is created when the request first reaches it. */
   #step(member: Member, direction: Direction, run: PhaseCallback): MaybePromise<PhaseOutcome | typeof NEXT> {
-    // Torn down already (the client went away): no guest hears of this request again.
-    if (this.#finished) return CANCELLED;
+    // The client went away: no guest hears of this request again.
+    if (this.#cancelled) return CANCELLED;
     if (member.skipped) return NEXT;
     if (member.stream !== null) return this.#runMember(member, direction, run);
+    // Torn down already: a stream opened now would never be.
+    if (this.#finished) return NEXT;
     const created = this.#guard(member, () =>
       andThen(member.chain.plugin.openStream(this.#exchange), (stream) => {
         member.stream = stream;
@@ -212,7 +227,7 @@ export class ChainRun {
     const start = timing ? performance.now() : 0;
     const resumed: ResumeOutcome = await stream.waitForResume(direction, this.#pauseTimeoutMs);
     timing?.add(start);
-    if (this.#finished) return CANCELLED;
+    if (this.#cancelled) return CANCELLED;
     if (resumed.kind === "continue") return CONTINUE;
     if (resumed.kind === "local_response") {
       timing?.ended("local_response");

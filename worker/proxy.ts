@@ -127,16 +127,22 @@ class Flight {
   finish = (): void => {
     if (this.#finished) return;
     this.#finished = true;
-    const pending = this.chain.finish();
-    if (pending) this.routed.waitUntil(pending.catch(() => undefined));
+    this.#waitFor(this.chain.finish());
   };
 
   /**
-   * The client went away: teardown now. What still waits (a callback suspended in a body read,
-   * teardown queued behind it) goes to `waitUntil`, which keeps the request's I/O alive so it ends.
+   * The client went away: teardown now, and the rest of the request stops (ChainRun.cancel).
+   * What still waits (a callback suspended in a body read, teardown queued behind it) goes to
+   * `waitUntil`, which keeps the request's I/O alive until it ends.
    */
   handleEvent(): void {
-    this.finish();
+    if (this.#finished) return;
+    this.#finished = true;
+    this.#waitFor(this.chain.cancel());
+  }
+
+  #waitFor(pending: void | Promise<unknown>): void {
+    if (pending) this.routed.waitUntil(pending.catch(() => undefined));
   }
 
   /** Tears down, then hands `response` on. */

@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { gatewayFor, type TestGateway } from "./support/gateway.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { forwardConsole, gatewayFor, type TestGateway } from "./support/gateway.ts";
 
 /**
  * A client that goes away cancels its request: workerd tears the request's I/O context down and
@@ -54,6 +54,11 @@ async function guestLines(gateway: TestGateway, until: (lines: string[]) => bool
 const deleted = (lines: string[]) => lines.some((line) => line.startsWith("on_delete"));
 
 describe("when the client goes away, the filters' streams still end", () => {
+  // The gateways' lines are read from their logs; on the real console one written as a cancelled
+  // request's context goes kept vitest from ending (support/gateway.ts, forwardConsole).
+  beforeAll(() => forwardConsole(false));
+  afterAll(() => forwardConsole(true));
+
   it("a stream whose request is cancelled while the upstream answers gets on_done, on_log and on_delete, once, in that order", async () => {
     const gateway = gatewayFor(CONFIG);
     await goAway(gateway, "/logged/delay/1500", 300);

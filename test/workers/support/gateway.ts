@@ -95,6 +95,17 @@ export function gatewayFor(yaml: string, bindings: Record<string, unknown> = {},
 /** The log arrays of every gateway made so far: lines written after a request returned (teardown) count too. */
 const sinks = new Set<string[]>();
 let capturing = false;
+let forwarding = true;
+
+/**
+ * Whether captured lines also reach the real console (vitest's, which prints a failing test's
+ * logs). Off for requests that workerd cancels: vitest-pool-workers 0.15.1 forwards a console
+ * line over the test's own connection, and one written from a request's abort handler, as its
+ * I/O context goes, left the run unable to end (the file passed, vitest never exited).
+ */
+export function forwardConsole(on: boolean): void {
+  forwarding = on;
+}
 
 /**
  * Sends console lines to `logs` as well, from now on. One wrapper serves every gateway, so
@@ -109,7 +120,7 @@ function captureConsole(logs: string[]): void {
     console[level] = (...args: unknown[]) => {
       const line = args.map(String).join(" ");
       for (const sink of sinks) sink.push(line);
-      original[level](...args);
+      if (forwarding) original[level](...args);
     };
   }
 }
