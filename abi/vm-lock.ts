@@ -24,11 +24,13 @@
  * - a waiter gives up at its deadline and reports the VM stuck (its owner fails it: a suspended
  *   guest cannot be called again safely, and the pool replaces a failed VM);
  * - the holder's request may be gone too (its client disconnected and nothing told the gateway:
- *   a worker without `enable_request_signal`): its suspended callback never resumes. While it
- *   holds the lock, a timer of the holder's own request beats every HOLDER_BEAT_MS; a waiter
- *   that, over HOLDER_GONE_MS of its own looks, never saw a beat knows the holder is gone (its
- *   timers would have run as the waiter's did) and reports the VM stuck then, not at its deadline.
- *   The lock passes on: the tasks still queued run against the failed VM and end at once.
+ *   a worker without `enable_request_signal`): its suspended callback never resumes. Once the
+ *   holder's callback suspends (a host call waits for I/O: {@link VmLock.holderWaits}), a timer
+ *   of the holder's own request beats every HOLDER_BEAT_MS until the task ends; a waiter that,
+ *   over HOLDER_GONE_MS of its own looks, never saw a beat knows the holder is gone (its timers
+ *   would have run as the waiter's did) and reports the VM stuck then, not at its deadline. The
+ *   lock passes on: the tasks still queued run against the failed VM and end at once. A task
+ *   that never suspends sets no timer (no waiter can look before it ends).
  * @module
  */
 
@@ -75,8 +77,10 @@ export class VmLock {
   #handedTo: { waiter: Waiter; at: number } | null = null;
   /** Counts the holders: a holder found gone does not release a lock that moved on. */
   #holding = 0;
-  /** When the holder's request last showed it is there (its beat, or taking the lock). */
+  /** When the holder's request last showed it is there (its beat, or its callback suspending). */
   #holderSeenAt = 0;
+  /** The holder's beat, once its callback suspended. */
+  #beat: ReturnType<typeof setTimeout> | null = null;
 
   /**
    * @param timeoutMs how long a callback may wait for the VM
@@ -123,12 +127,15 @@ export class VmLock {
           if (at >= 0) this.#waiters.splice(at, 1);
           return resolve();
         }
-        if (handedTo === null && this.#held) {
+        // Only a holder that suspended beats; one that did not is not judged (it cannot be waited on).
+        if (handedTo === null && this.#held && this.#beat !== null) {
           const seenAt = this.#holderSeenAt;
           if (late === null || late.seenAt !== seenAt) late = Date.now() - seenAt > HOLDER_BEAT_MS * 4 ? { seenAt, since: Date.now() } : null;
           else if (Date.now() - late.since >= HOLDER_GONE_MS) {
             // This waiter's timers ran for HOLDER_GONE_MS and the holder's never did: it is gone.
             this.onStuck(new VmLockHolderGone(Date.now() - seenAt));
+            // Its beat belongs to the gone request: it never fires again, and is not this holder's.
+            this.#beat = null;
             const at = this.#waiters.indexOf(waiter);
             if (at >= 0) this.#waiters.splice(at, 1);
             return resolve();
@@ -150,20 +157,33 @@ export class VmLock {
     });
   }
 
+  /**
+   * The holder's callback is about to wait for I/O (a suspending host call, so in the holder's
+   * request): from now until its task ends, a timer of that request shows it is still there.
+   */
+  holderWaits(): void {
+    if (!this.#held) return;
+    this.#holderSeenAt = Date.now();
+    if (this.#beat === null) this.#beat = setTimeout(this.#beating, HOLDER_BEAT_MS);
+  }
+
+  readonly #beating = (): void => {
+    this.#holderSeenAt = Date.now();
+    this.#beat = setTimeout(this.#beating, HOLDER_BEAT_MS);
+  };
+
   async #runHeld<T>(task: () => Promise<T>): Promise<T> {
     const holding = ++this.#holding;
-    this.#holderSeenAt = Date.now();
-    // A timer of the holder's own request: it stops when that request is gone.
-    const beat = () => {
-      this.#holderSeenAt = Date.now();
-      timer = setTimeout(beat, HOLDER_BEAT_MS);
-    };
-    let timer = setTimeout(beat, HOLDER_BEAT_MS);
     try {
       return await task();
     } finally {
-      clearTimeout(timer);
-      if (holding === this.#holding) this.#release();
+      if (holding === this.#holding) {
+        if (this.#beat !== null) {
+          clearTimeout(this.#beat);
+          this.#beat = null;
+        }
+        this.#release();
+      }
     }
   }
 

@@ -37,13 +37,30 @@ describe("the lock of a VM whose callbacks may suspend", () => {
     const log: string[] = [];
     const a = heldTask(log, "a");
     void lock.run(a.task);
-    // The holder's own beat (it shows its request is still there).
-    expect(vi.getTimerCount()).toBe(1);
+    expect(vi.getTimerCount()).toBe(0);
     void lock.run(async () => "b");
-    expect(vi.getTimerCount()).toBe(2);
+    expect(vi.getTimerCount()).toBe(1);
     await vi.advanceTimersByTimeAsync(100);
-    expect(vi.getTimerCount()).toBe(2);
+    expect(vi.getTimerCount()).toBe(1);
     a.finish();
+  });
+
+  it("a holder that never suspends sets no timer; one whose callback waits for I/O beats until its task ends", async () => {
+    const lock = new VmLock(60_000, () => {});
+    const log: string[] = [];
+    expect(await lock.run(async () => "sync")).toBe("sync");
+    expect(vi.getTimerCount()).toBe(0);
+    const a = heldTask(log, "a");
+    const done = lock.run(async () => {
+      lock.holderWaits();
+      return a.task();
+    });
+    expect(vi.getTimerCount()).toBe(1);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(vi.getTimerCount()).toBe(1);
+    a.finish();
+    await done;
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it("the holder does not start the next task itself: the waiter's own timer does (so it runs in the waiter's request)", async () => {
@@ -80,12 +97,12 @@ describe("the lock of a VM whose callbacks may suspend", () => {
     expect(await c).toBe("c");
   });
 
-  it("a holder slower than HOLDER_GONE_MS whose request is still there keeps the lock", async () => {
+  it("a suspended holder slower than HOLDER_GONE_MS whose request is still there keeps the lock", async () => {
     const stuck: VmLockTimeout[] = [];
     const lock = new VmLock(60_000, (timeout) => stuck.push(timeout));
     const log: string[] = [];
     const a = heldTask(log, "a");
-    void lock.run(a.task);
+    void lock.run(async () => (lock.holderWaits(), a.task()));
     const b = lock.run(async () => "b");
     await vi.advanceTimersByTimeAsync(HOLDER_GONE_MS * 3);
     expect(stuck).toEqual([]);
@@ -100,11 +117,11 @@ describe("the lock of a VM whose callbacks may suspend", () => {
     const lock = new VmLock(60_000, (timeout) => stuck.push(timeout));
     const log: string[] = [];
     const a = heldTask(log, "a");
-    // The holder's request is cancelled: the timers it sets never fire.
+    // The holder's callback suspends, then its request is cancelled: the timers it set never fire.
     const setTimer = globalThis.setTimeout;
     globalThis.setTimeout = (() => 0) as unknown as typeof setTimeout;
     try {
-      void lock.run(a.task);
+      void lock.run(async () => (lock.holderWaits(), a.task()));
     } finally {
       globalThis.setTimeout = setTimer;
     }
