@@ -148,7 +148,9 @@ function guardedWaiting(vm: Vm, name: string, call: MaybeAsyncHostCall): (...arg
   return (...args: never[]) => {
     try {
       const result = call(vm, ...args);
-      return typeof result === "number" ? result : result.catch((error: unknown) => failedHostCall(vm, name, error));
+      if (typeof result === "number") return result;
+      vm.hostCallWaits();
+      return result.catch((error: unknown) => failedHostCall(vm, name, error));
     } catch (error) {
       return failedHostCall(vm, name, error);
     }

@@ -88,7 +88,8 @@ export class HttpStream {
    */
   #run(callback: StreamCallback, args: number[], mayReadDeferredBody = false): MaybePromise<Action> {
     const fn = this.vm.exports[callback];
-    if (!fn) return Action.Continue;
+    // After teardown (its request went away while it waited) the guest has forgotten the context.
+    if (!fn || this.#finished) return Action.Continue;
     this.context.exchange.phase = PHASE_OF[callback];
     // 0.1.0 header callbacks take no end_of_stream; extra arguments are ignored by wasm anyway.
     const result = this.vm.invoke(this.context, `proxy_${callback}`, fn, [this.context.id, ...args], mayReadDeferredBody ? DEFERRED_BODY : undefined);

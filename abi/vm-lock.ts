@@ -22,7 +22,15 @@
  *   lock, which nobody alive then held): the holder skips them, and if the one it handed the lock
  *   to does not take it within PICKUP_MS, the first waiter to look takes it;
  * - a waiter gives up at its deadline and reports the VM stuck (its owner fails it: a suspended
- *   guest cannot be called again safely, and the pool replaces a failed VM).
+ *   guest cannot be called again safely, and the pool replaces a failed VM);
+ * - the holder's request may be gone too (its client disconnected and nothing told the gateway:
+ *   a worker without `enable_request_signal`): its suspended callback never resumes. Once the
+ *   holder's callback suspends (a host call waits for I/O: {@link VmLock.holderWaits}), a timer
+ *   of the holder's own request beats every HOLDER_BEAT_MS until the task ends; a waiter that,
+ *   over HOLDER_GONE_MS of its own looks, never saw a beat knows the holder is gone (its timers
+ *   would have run as the waiter's did) and reports the VM stuck then, not at its deadline. The
+ *   lock passes on: the tasks still queued run against the failed VM and end at once. A task
+ *   that never suspends sets no timer (no waiter can look before it ends).
  * @module
  */
 import type { MaybePromise } from "./maybe-async.ts";
@@ -34,6 +42,20 @@ export class VmLockTimeout extends Error {
     this.name = "VmLockTimeout";
   }
 }
+
+/** The holder's request is gone: its callback will never end. */
+export class VmLockHolderGone extends VmLockTimeout {
+  constructor(waitedMs: number) {
+    super(waitedMs);
+    this.message = `the request whose callback holds the VM went away (no sign of it for ${waitedMs} ms): that callback will never end`;
+    this.name = "VmLockHolderGone";
+  }
+}
+
+/** How often the holder's request shows it is still there while it holds the lock (ms). */
+export const HOLDER_BEAT_MS = 50;
+/** A holder not seen for this long, while a waiter kept looking, is gone (ms). */
+export const HOLDER_GONE_MS = 1_000;
 
 /** The longest pause between two looks at the flag, for a waiter far back in the queue (ms). */
 const SLOWEST_POLL_MS = 20;
@@ -54,6 +76,12 @@ export class VmLock {
   readonly #waiters: Waiter[] = [];
   /** The waiter the lock was handed to, until it takes it, and when. */
   #handedTo: { waiter: Waiter; at: number } | null = null;
+  /** Counts the holders: a holder found gone does not release a lock that moved on. */
+  #holding = 0;
+  /** When the holder's request last showed it is there (its beat, or its callback suspending). */
+  #holderSeenAt = 0;
+  /** The holder's beat, once its callback suspended. */
+  #beat: ReturnType<typeof setTimeout> | null = null;
 
   /**
    * @param timeoutMs how long a callback may wait for the VM
@@ -89,6 +117,8 @@ export class VmLock {
     return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = { granted: false, lookedAt: Date.now() };
       const started = Date.now();
+      /** The holder's last sign when this waiter first found it late, and when that was. */
+      let late: { seenAt: number; since: number } | null = null;
       const look = () => {
         waiter.lookedAt = Date.now();
         if (waiter.granted) {
@@ -103,6 +133,20 @@ export class VmLock {
           const at = this.#waiters.indexOf(waiter);
           if (at >= 0) this.#waiters.splice(at, 1);
           return resolve();
+        }
+        // Only a holder that suspended beats; one that did not is not judged (it cannot be waited on).
+        if (handedTo === null && this.#held && this.#beat !== null) {
+          const seenAt = this.#holderSeenAt;
+          if (late === null || late.seenAt !== seenAt) late = Date.now() - seenAt > HOLDER_BEAT_MS * 4 ? { seenAt, since: Date.now() } : null;
+          else if (Date.now() - late.since >= HOLDER_GONE_MS) {
+            // This waiter's timers ran for HOLDER_GONE_MS and the holder's never did: it is gone.
+            this.onStuck(new VmLockHolderGone(Date.now() - seenAt));
+            // Its beat belongs to the gone request: it never fires again, and is not this holder's.
+            this.#beat = null;
+            const at = this.#waiters.indexOf(waiter);
+            if (at >= 0) this.#waiters.splice(at, 1);
+            return resolve();
+          }
         }
         // Passed over because it was too slow to look: back to the front of the queue.
         if (!this.#waiters.includes(waiter)) this.#waiters.unshift(waiter);
@@ -120,19 +164,45 @@ export class VmLock {
     });
   }
 
+  /**
+   * The holder's callback is about to wait for I/O (a suspending host call, so in the holder's
+   * request): from now until its task ends, a timer of that request shows it is still there.
+   */
+  holderWaits(): void {
+    if (!this.#held) return;
+    this.#holderSeenAt = Date.now();
+    if (this.#beat === null) this.#beat = setTimeout(this.#beating, HOLDER_BEAT_MS);
+  }
+
+  readonly #beating = (): void => {
+    this.#holderSeenAt = Date.now();
+    this.#beat = setTimeout(this.#beating, HOLDER_BEAT_MS);
+  };
+
   #runHeld<T>(task: () => MaybePromise<T>): MaybePromise<T> {
+    const holding = ++this.#holding;
     let outcome: MaybePromise<T>;
     try {
       outcome = task();
     } catch (error) {
-      this.#release();
+      this.#releaseHeld(holding);
       throw error;
     }
     if (!(outcome instanceof Promise)) {
-      this.#release();
+      this.#releaseHeld(holding);
       return outcome;
     }
-    return outcome.finally(() => this.#release());
+    return outcome.finally(() => this.#releaseHeld(holding));
+  }
+
+  /** Ends holding number `holding`, unless the lock moved on from it (its holder was found gone). */
+  #releaseHeld(holding: number): void {
+    if (holding !== this.#holding) return;
+    if (this.#beat !== null) {
+      clearTimeout(this.#beat);
+      this.#beat = null;
+    }
+    this.#release();
   }
 
   #release(): void {

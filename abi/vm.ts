@@ -154,6 +154,15 @@ export class Vm {
     this.#readDeferredBody = true;
   }
 
+  /**
+   * A host call of the running callback waits for I/O (the guest suspends): while it does, its
+   * request shows the VM's lock it is still there (abi/vm-lock.ts), so a request that went away
+   * meanwhile is found within a second.
+   */
+  hostCallWaits(): void {
+    this.#lock.holderWaits();
+  }
+
   /** Whether a callback must wait for the lock: one is running through `promising` or queued. */
   get locked(): boolean {
     return this.#lock.locked;

@@ -7,6 +7,7 @@
 import type { GatewayConfig } from "../config/model.ts";
 import type { BundledFilter } from "../worker/bundle.ts";
 import { GATEWAY_BINDING, STATE_BINDING, STATE_CLASS } from "../worker/state/binding.ts";
+import { COMPATIBILITY_FLAGS } from "./workerd-config.ts";
 
 /** What the generated entry needs to know. */
 export interface EntrySource {
@@ -61,6 +62,8 @@ export function renderWranglerToml(name: string, compatibilityDate: string, glob
     `main = "entry.js"`,
     `compatibility_date = ${JSON.stringify(compatibilityDate)}`,
     ...bundlingToml(),
+    `# A cancelled request's signal fires "abort": the filters' streams still end (docs/filter-authors.md).`,
+    `compatibility_flags = ${JSON.stringify(COMPATIBILITY_FLAGS)}`,
     ``,
     ...(globalState ? stateObjectToml(name) : []),
   ].join("\n");

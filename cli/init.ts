@@ -8,6 +8,7 @@ import { createRequire } from "node:module";
 import { basename, join, relative, resolve, sep } from "node:path";
 import { startChild } from "./child-process.ts";
 import { COMPATIBILITY_DATE } from "./build.ts";
+import { COMPATIBILITY_FLAGS } from "./workerd-config.ts";
 import { CliError } from "./cli-error.ts";
 import { pathExists } from "./path-exists.ts";
 import { bundlingToml, stateObjectToml } from "./entry-source.ts";
@@ -57,6 +58,8 @@ function wranglerToml(name: string): string {
     `main = ".proxy-wasm-workers/entry.js"`,
     `compatibility_date = ${JSON.stringify(COMPATIBILITY_DATE)}`,
     ...bundlingToml(),
+    `# When a client goes away, the filters' streams still end (docs/filter-authors.md).`,
+    `compatibility_flags = ${JSON.stringify(COMPATIBILITY_FLAGS)}`,
     ``,
     ...stateObjectToml(name),
   ].join("\n");

@@ -10,6 +10,13 @@ import type { GatewayConfig } from "../config/model.ts";
 import { preserveHostBinding } from "../worker/service-origin.ts";
 import { GATEWAY_BINDING, STATE_BINDING, STATE_CLASS } from "../worker/state/binding.ts";
 
+/**
+ * The compatibility flags of every generated worker: with `enable_request_signal` a request's
+ * `signal` fires `abort` when its client goes away, and the gateway ends the filters' streams
+ * then (worker/proxy.ts); without it they would never get their teardown.
+ */
+export const COMPATIBILITY_FLAGS: readonly string[] = ["enable_request_signal"];
+
 /** One module of the bundled worker, named exactly as the bundle imports it. */
 export interface WorkerModule {
   name: string;
@@ -54,6 +61,7 @@ export type WorkerBinding = { name: string } & (
 export interface WorkerObject<Module> {
   modules: Module[];
   compatibilityDate: string;
+  compatibilityFlags: string[];
   globalOutbound: ServiceReference;
   bindings: WorkerBinding[];
   durableObjectNamespaces?: { className: string; uniqueKey: string; enableSql: boolean }[];
@@ -106,6 +114,7 @@ export function workerdConfigObject<Module>(config: WorkerdConfig, module: (modu
       worker: {
         modules,
         compatibilityDate: config.compatibilityDate,
+        compatibilityFlags: [...COMPATIBILITY_FLAGS],
         globalOutbound: { name: INTERNET },
         bindings: [...(config.stateDir === null ? [] : stateBindings(index)), ...shared, ...listenPortBinding(address)],
         ...(config.stateDir !== null && index === 0 ? stateHost() : {}),

@@ -27,7 +27,9 @@ export type PhaseOutcome =
   | { kind: "local_response"; response: LocalResponse }
   | { kind: "failed"; failure: VmFailure }
   | { kind: "timed_out"; filter: string; ms: number }
-  | { kind: "closed"; filter: string };
+  | { kind: "closed"; filter: string }
+  /** The streams were torn down before the request was over: its client went away. */
+  | { kind: "cancelled" };
 
 /** How a phase ended when it did not simply continue. */
 export type StopOutcome = Exclude<PhaseOutcome, { kind: "continue" }>;
@@ -42,6 +44,7 @@ interface Member {
 }
 
 const CONTINUE: PhaseOutcome = { kind: "continue" };
+const CANCELLED: StopOutcome = { kind: "cancelled" };
 /** A callback paused and nothing has resumed it yet. */
 const PAUSED = Symbol("paused");
 /** A member of a phase is done; the phase goes on with the next one. */
@@ -54,6 +57,10 @@ export class ChainRun {
   readonly #members: Member[];
   readonly #exchange: HttpExchange;
   readonly #pauseTimeoutMs: number;
+  /** Teardown ran: no stream is opened after it. */
+  #finished = false;
+  /** Torn down because the client went away: what is left of the request stops. */
+  #cancelled = false;
 
   constructor(plugins: ChainPlugin[], exchange: HttpExchange, pauseTimeoutMs: number) {
     this.#members = plugins.map((chain) => ({ chain, stream: null, skipped: false }));
@@ -99,6 +106,7 @@ export class ChainRun {
    * last chunk waits for a continue like a headers pause.
    */
   body(index: number, direction: Direction, size: number, endOfStream: boolean): MaybePromise<Action | StopOutcome> {
+    if (this.#cancelled) return CANCELLED;
     const member = this.#members[index];
     if (member.skipped || member.stream === null) return Action.Continue;
     const stream = member.stream;
@@ -124,9 +132,11 @@ export class ChainRun {
 
   /**
    * `on_done`, `on_log`, `on_delete` for every stream of the request; a promise when a VM with
-   * global state has teardown to run (it may wait for the state service).
+   * global state has teardown to run (it may wait for the state service). A body still passing
+   * after (an upload the upstream answered before it ended) passes without callbacks.
    */
   finish(): void | Promise<unknown> {
+    this.#finished = true;
     let waiting: Promise<unknown>[] | null = null;
     for (const member of this.#members) {
       const stream = member.stream;
@@ -135,6 +145,19 @@ export class ChainRun {
       if (finished instanceof Promise) (waiting ??= []).push(finished);
     }
     if (waiting) return Promise.all(waiting);
+  }
+
+  /**
+   * The client went away before the request was over: teardown now ({@link finish}), and what is
+   * left of the request stops: a paused stream stops waiting, and phases and body chunks still to
+   * come answer `cancelled` instead of reaching the guests.
+   */
+  cancel(): void | Promise<unknown> {
+    this.#cancelled = true;
+    for (const member of this.#members) {
+      if (member.stream?.context.waiter) member.stream.context.fail("the client went away");
+    }
+    return this.finish();
   }
 
   #phase(direction: Direction, run: PhaseCallback, from: number): PhaseOutcome | Promise<PhaseOutcome> {
@@ -148,11 +171,17 @@ export class ChainRun {
 
   /** One member's part of a phase: its stream is created when the request first reaches it. */
   #step(member: Member, direction: Direction, run: PhaseCallback): MaybePromise<PhaseOutcome | typeof NEXT> {
+    // The client went away: no guest hears of this request again.
+    if (this.#cancelled) return CANCELLED;
     if (member.skipped) return NEXT;
     if (member.stream !== null) return this.#runMember(member, direction, run);
+    // Torn down already: a stream opened now would never be.
+    if (this.#finished) return NEXT;
     const created = this.#guard(member, () =>
       andThen(member.chain.plugin.openStream(this.#exchange), (stream) => {
         member.stream = stream;
+        // Teardown ran while the stream was being created (a VM with global state creates it later).
+        if (this.#finished) void stream.finish();
         return Action.Continue;
       }),
     );
@@ -206,6 +235,7 @@ export class ChainRun {
     const start = timing ? performance.now() : 0;
     const resumed: ResumeOutcome = await stream.waitForResume(direction, this.#pauseTimeoutMs);
     timing?.add(start);
+    if (this.#cancelled) return CANCELLED;
     if (resumed.kind === "continue") return CONTINUE;
     if (resumed.kind === "local_response") {
       timing?.ended("local_response");

@@ -33,6 +33,7 @@ describe("init", () => {
     expect(toml).toContain('name = "my-gateway"');
     expect(toml).toContain('main = ".proxy-wasm-workers/entry.js"');
     expect(toml).toContain("keep_names = false");
+    expect(toml).toContain('compatibility_flags = ["enable_request_signal"]');
     const wasm = new Uint8Array(await readFile(join(dir, "filters/greeting.wasm")));
     expect(WebAssembly.validate(wasm)).toBe(true);
   });

@@ -42,6 +42,12 @@ describe("the workerd config", () => {
     }
   });
 
+  it("turns on enable_request_signal, without which a cancelled request's streams never end", () => {
+    expect(worker(twoIsolates, "gateway-0").compatibilityFlags).toEqual(["enable_request_signal"]);
+    expect(renderWorkerdConfig(twoIsolates)).toContain('compatibilityFlags = ["enable_request_signal"]');
+    expect(renderWranglerToml("gw", "2026-04-20")).toContain('compatibility_flags = ["enable_request_signal"]');
+  });
+
   it("lets workers reach public, private and local addresses (upstreams are often on 127.0.0.1)", () => {
     expect(worker(twoIsolates, "gateway-1").globalOutbound).toEqual({ name: "internet" });
     expect(service(twoIsolates, "internet")).toEqual({ name: "internet", network: { allow: ["public", "private", "local"] } });

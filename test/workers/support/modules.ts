@@ -70,3 +70,6 @@ import deferredBodyGuard from "../../../build/guests/deferred-body-guard.wasm";
 modules["deferred-body-guard"] = deferredBodyGuard;
 import oddBufferSignature from "../../../build/guests/odd-buffer-signature.wasm";
 modules["odd-buffer-signature"] = oddBufferSignature;
+// Logs its streams' callbacks and teardown (test/workers/client-gone.test.ts).
+import teardownLog from "../../../build/guests/teardown-log.wasm";
+modules["teardown-log"] = teardownLog;
