@@ -331,31 +331,38 @@ export class Vm {
     const delivering = this.#enter(context, options);
     this.#promisingCallback = true;
     bufferSwitch.suspendable = true;
-    const end = () => {
-      this.#leave(delivering);
-      bufferSwitch.suspendable = false;
-      this.#promisingCallback = false;
-    };
-    const failed = (error: unknown): never => {
-      const failure = this.#callbackFailure(callback, error);
-      end();
-      throw failure;
-    };
     let outcome: MaybePromise<number | undefined>;
     try {
       const trampoline = this.#trampolineOf(fn, bufferSwitch);
       outcome = trampoline ? trampoline.call(args) : this.#promisingOf(fn)(...args);
     } catch (error) {
-      return failed(error);
+      throw this.#switchedFailure(callback, error, delivering, bufferSwitch);
     }
     if (!(outcome instanceof Promise)) {
-      end();
+      this.#endSwitched(delivering, bufferSwitch);
       return this.#returned(callback, outcome);
     }
-    return outcome.then((value) => {
-      end();
-      return this.#returned(callback, value);
-    }, failed);
+    return outcome.then(
+      (value) => {
+        this.#endSwitched(delivering, bufferSwitch);
+        return this.#returned(callback, value);
+      },
+      (error: unknown) => {
+        throw this.#switchedFailure(callback, error, delivering, bufferSwitch);
+      },
+    );
+  }
+
+  #endSwitched(delivering: boolean, bufferSwitch: BufferSwitch): void {
+    this.#leave(delivering);
+    bufferSwitch.suspendable = false;
+    this.#promisingCallback = false;
+  }
+
+  #switchedFailure(callback: string, error: unknown, delivering: boolean, bufferSwitch: BufferSwitch): VmFailure {
+    const failure = this.#callbackFailure(callback, error);
+    this.#endSwitched(delivering, bufferSwitch);
+    return failure;
   }
 
   #callbackFailure(callback: string, error: unknown): VmFailure {

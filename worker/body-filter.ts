@@ -146,40 +146,68 @@ export function filterDeferredBody(
   ignoreLocalResponses = false,
 ): MaybePromise<Uint8Array | null> {
   if (body.size > bufferLimit) throw new BodyStopped({ kind: "too_large", filter: "#1", limit: bufferLimit });
-  const access = bodyAccess(exchange, direction);
-  const unread = () => exchange.deferredBody(direction) !== null;
-  const check = (result: Action | StopOutcome) => {
-    if (exchange.bodyReadFailure !== null) throw exchange.bodyReadFailure;
-    if (typeof result !== "number" && !(ignoreLocalResponses && result.kind === "local_response")) throw new BodyStopped(result);
-  };
-  const from = (first: number): MaybePromise<void> => {
-    for (let i = first; i < chain.size; i++) {
-      const read = !unread();
-      access.set(read ? access.get() : null, true);
-      const result = chain.body(i, direction, read ? access.get().length : body.size, true);
-      if (result instanceof Promise) return result.then((settled) => (check(settled), from(i + 1)));
-      check(result);
-    }
-  };
-  // Unread, the body leaves as a stream: later host calls find no buffer instead of reading it.
-  const done = (): Uint8Array | null => {
-    const read = !unread();
-    setDeferred(exchange, direction, null);
-    dropTrailers(exchange, direction);
-    return read ? access.get() : null;
-  };
-  const failed = (error: unknown): never => {
-    setDeferred(exchange, direction, null);
-    throw error;
-  };
-  setDeferred(exchange, direction, body);
-  let ran: MaybePromise<void>;
-  try {
-    ran = from(0);
-  } catch (error) {
-    return failed(error);
+  return new DeferredBodyRun(chain, exchange, direction, body, ignoreLocalResponses).run();
+}
+
+/** One deferred body through the chain's body callbacks (filterDeferredBody). */
+class DeferredBodyRun {
+  readonly #access: ReturnType<typeof bodyAccess>;
+
+  constructor(
+    readonly chain: ChainRun,
+    readonly exchange: HttpExchange,
+    readonly direction: Direction,
+    readonly body: DeferredBody,
+    readonly ignoreLocalResponses: boolean,
+  ) {
+    this.#access = bodyAccess(exchange, direction);
   }
-  return ran instanceof Promise ? ran.then(done, failed) : done();
+
+  run(): MaybePromise<Uint8Array | null> {
+    setDeferred(this.exchange, this.direction, this.body);
+    try {
+      for (let i = 0; i < this.chain.size; i++) {
+        const result = this.#callback(i);
+        if (result instanceof Promise) return this.#finishLater(result, i);
+        this.#check(result);
+      }
+    } catch (error) {
+      setDeferred(this.exchange, this.direction, null);
+      throw error;
+    }
+    return this.#done();
+  }
+
+  /** The rest of the run once a callback suspended or a filter paused. */
+  async #finishLater(pending: Promise<Action | StopOutcome>, index: number): Promise<Uint8Array | null> {
+    try {
+      this.#check(await pending);
+      for (let i = index + 1; i < this.chain.size; i++) this.#check(await this.#callback(i));
+    } catch (error) {
+      setDeferred(this.exchange, this.direction, null);
+      throw error;
+    }
+    return this.#done();
+  }
+
+  #callback(index: number): MaybePromise<Action | StopOutcome> {
+    const read = this.exchange.deferredBody(this.direction) === null;
+    this.#access.set(read ? this.#access.get() : null, true);
+    return this.chain.body(index, this.direction, read ? this.#access.get().length : this.body.size, true);
+  }
+
+  #check(result: Action | StopOutcome): void {
+    if (this.exchange.bodyReadFailure !== null) throw this.exchange.bodyReadFailure;
+    if (typeof result !== "number" && !(this.ignoreLocalResponses && result.kind === "local_response")) throw new BodyStopped(result);
+  }
+
+  /** Unread, the body leaves as a stream: later host calls find no buffer instead of reading it. */
+  #done(): Uint8Array | null {
+    const read = this.exchange.deferredBody(this.direction) === null;
+    setDeferred(this.exchange, this.direction, null);
+    dropTrailers(this.exchange, this.direction);
+    return read ? this.#access.get() : null;
+  }
 }
 
 function setDeferred(exchange: HttpExchange, direction: Direction, body: DeferredBody | null): void {

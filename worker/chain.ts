@@ -111,7 +111,8 @@ export class ChainRun {
     if (member.skipped || member.stream === null) return Action.Continue;
     const stream = member.stream;
     const action = this.#guard(member, () => (direction === "request" ? stream.onRequestBody(size, endOfStream) : stream.onResponseBody(size, endOfStream)));
-    return andThen(action, (result) => this.#afterBody(member, direction, result, endOfStream));
+    if (action instanceof Promise) return action.then((result) => this.#afterBody(member, direction, result, endOfStream));
+    return this.#afterBody(member, direction, action, endOfStream);
   }
 
   #afterBody(member: Member, direction: Direction, action: Action | StopOutcome, endOfStream: boolean): MaybePromise<Action | StopOutcome> {
